@@ -1,0 +1,194 @@
+"""Answers: the best sentences of the retrieved passages, quoted verbatim with numbered citations.
+
+Pure functions over plain data: scoring sentences, deciding to abstain, choosing quotes without
+repeating, and writing the Markdown. Nothing here is generated: every quoted character is the report's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.types import Citation, Document, Passage, RetrievedPassage, Sentence
+
+_COMPARE = re.compile(
+    r"\b(compare|comparison|compared|chang(e|ed|es|ing)|differ\w*|between\b.*\band\b|over time|since|evolv\w*|"
+    r"progress\w* from|each|both|then and now|trend)\b",
+    re.I,
+)
+_LIST = re.compile(r"\b(list|areas|points|which|what are|what were|main|key|all the|priorities|findings)\b", re.I)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate sentence with the scores that rank it."""
+
+    sentence: Sentence
+    passage: Passage
+    score: float
+    dense: float
+    lexical: float
+
+
+def question_shape(question: str) -> tuple[bool, bool]:
+    """(is a comparison / change-over-time question, asks for a list)."""
+    return bool(_COMPARE.search(question)), bool(_LIST.search(question))
+
+
+def lexical_overlap(question_terms: Sequence[str], text_terms: set[str], idf: dict[str, float], unseen: float) -> float:
+    """IDF-weighted share of the question's distinct terms found in ``text_terms`` (0..1)."""
+    wanted = set(question_terms)
+    if not wanted:
+        return 0.0
+    total = sum(idf.get(t, unseen) for t in wanted)
+    found = sum(idf.get(t, unseen) for t in wanted if t in text_terms)
+    return found / total if total else 0.0
+
+
+def score_sentences(
+    candidates: Sequence[tuple[Sentence, Passage, float]],
+    sentence_vectors: np.ndarray,
+    query_vector: np.ndarray,
+    question_terms: Sequence[str],
+    sentence_terms: Sequence[set[str]],
+    idf: dict[str, float],
+    unseen: float,
+) -> list[Evidence]:
+    """Score each candidate sentence: its cosine to the question, its keyword overlap, its passage's rank.
+
+    ``candidates`` holds (sentence, passage, passage score scaled to 0..1); ``sentence_vectors`` and
+    ``sentence_terms`` are aligned with it.
+    """
+    if not candidates:
+        return []
+    dense = sentence_vectors @ query_vector
+    out = []
+    for (sentence, passage, passage_score), d, words in zip(candidates, dense, sentence_terms, strict=True):
+        lexical = lexical_overlap(question_terms, words, idf, unseen)
+        score = 0.55 * float(d) + 0.30 * lexical + 0.15 * passage_score
+        out.append(Evidence(sentence, passage, score, float(d), lexical))
+    return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
+
+
+def select_quotes(
+    evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
+    per_document: bool = False,
+) -> list[Evidence]:
+    """Pick up to ``limit`` sentences, best first, skipping near-duplicates and weak fillers.
+
+    A sentence is kept only if it scores at least ``relative_floor`` of the best. With ``per_document``
+    (comparisons) the best sentence of each document comes first, so every document gets its line.
+    """
+    if not evidence:
+        return []
+    best = evidence[0].score
+    pool = [e for e in evidence if e.score >= best * relative_floor]
+    if per_document:
+        firsts: dict[str, Evidence] = {}
+        for e in evidence:
+            if e.sentence.doc_id not in firsts and e.score >= best * 0.7:
+                firsts[e.sentence.doc_id] = e
+        pool = list(firsts.values()) + [e for e in pool if e not in firsts.values()]
+    chosen: list[Evidence] = []
+    for e in pool:
+        if len(chosen) >= limit:
+            break
+        v = vectors[e.sentence.sentence_id]
+        if any(float(v @ vectors[c.sentence.sentence_id]) > 0.9 for c in chosen):
+            continue  # says the same thing as a quote already chosen
+        chosen.append(e)
+    return chosen
+
+
+def human_date(iso: str | None) -> str:
+    """"2020-12-04" -> "4 December 2020"; "2019-07" -> "July 2019"; None -> "undated"."""
+    if not iso:
+        return "undated"
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def source_label(doc: Document) -> str:
+    """How a quote is introduced: publisher, kind and date."""
+    return f"**{doc.publisher}** ({doc.kind}, {human_date(doc.date)})"
+
+
+def compose(
+    question: str,
+    chosen: Sequence[Evidence],
+    documents: dict[str, Document],
+    comparison: bool,
+) -> tuple[str, tuple[Citation, ...]]:
+    """Write the Markdown answer and its citations from the chosen sentences.
+
+    Quotes are grouped by document; a comparison lists documents in date order (one line each), any other
+    answer leads with the document of the best quote. Consecutive sentences of one passage become one
+    quote. Every quote is followed by its ``[n]``.
+    """
+    by_doc: dict[str, list[Evidence]] = {}
+    for e in chosen:
+        by_doc.setdefault(e.sentence.doc_id, []).append(e)
+    order = list(by_doc)
+    if comparison:
+        order.sort(key=lambda d: (documents[d].date or "9999", d))
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for doc_id in order:
+        doc = documents[doc_id]
+        quotes = []
+        for group in _adjacent_groups(sorted(by_doc[doc_id], key=lambda e: e.sentence.char_start)):
+            first, last = group[0], group[-1]
+            passage = first.passage
+            start, end = first.sentence.char_start, last.sentence.char_end
+            quote = passage.text[start - passage.char_start : end - passage.char_start]
+            n = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=n, doc_id=doc_id, title=doc.title, publisher=doc.publisher, kind=doc.kind, date=doc.date,
+                    section=passage.section, paragraph=passage.paragraph, quote=quote, text=passage.text,
+                    char_start=start, char_end=end, score=round(max(e.score for e in group), 4),
+                )
+            )
+            quotes.append(f"“{' '.join(quote.split())}” [{n}]" if "\n" in quote else f"“{quote}” [{n}]")
+        lines.append(f"{source_label(doc)}: " + " ".join(quotes))
+    if comparison:
+        quoted_years = {(documents[d].date or "")[:4] for d in order}
+        for year in sorted(set(m.group(0) for m in _YEAR.finditer(question))):
+            if year not in quoted_years:
+                lines.append(f"None of the quoted evidence comes from a document dated {year}.")
+    return "\n\n".join(lines), tuple(citations)
+
+
+def _adjacent_groups(evidence: list[Evidence]) -> list[list[Evidence]]:
+    groups: list[list[Evidence]] = []
+    for e in evidence:
+        if groups and groups[-1][-1].passage.passage_id == e.passage.passage_id and (
+            groups[-1][-1].sentence.sentence_id + 1 == e.sentence.sentence_id
+        ) and "\n" not in e.passage.text[groups[-1][-1].sentence.char_end - e.passage.char_start : e.sentence.char_start - e.passage.char_start]:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return groups
+
+
+def abstention(documents: dict[str, Document], related: Sequence[RetrievedPassage]) -> str:
+    """What the assistant says when the reports do not cover a question."""
+    dated = sorted(d.date for d in documents.values() if d.date)
+    span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""
+    kinds = ", ".join(sorted({f"{d.publisher} ({d.kind})" for d in documents.values()}))
+    text = (
+        "**The reports in this collection do not cover this question.** "
+        f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
+    )
+    if related:
+        text += "\n\nPossibly related passages are listed below. They are not an answer to the question."
+    return text

@@ -1,0 +1,68 @@
+"""Conversation: turning a follow-up ("and for children in care?") into a question that stands alone.
+
+No generative model: a follow-up is recognised by its opening words, its pronouns or its brevity, and
+completed from the previous question of the conversation, either by swapping the topic ("what did
+Ofsted say about care leavers?" + "and children in care?" -> "what did Ofsted say about children in
+care?") or by carrying the previous question along as context. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.search_text import terms
+from assistant.types import Turn
+
+_CONNECTOR = re.compile(
+    r"^\s*(?:(?:and|but|also|so|ok(?:ay)?|then|what|how)\s+)?(?:what|how)\s+about\s+|"
+    r"^\s*(?:and|but|also|what of|same for|as for|and for|and in|and on)\b[\s,]*",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(he|she|it|they|them|him|his|her|their|its|that|this|those|these|there|then)\b", re.I)
+_TOPIC = re.compile(r"\b(about|on|for|regarding|concerning|of|with|in relation to)\s+(.+?)\s*\??\s*$", re.I)
+_VERB_HINT = re.compile(
+    r"\b(is|are|was|were|did|does|do|has|have|had|say|said|find|found|recommend\w*|cost|happen\w*|"
+    r"change\w*|improve\w*|mean|judge\w*|rate\w*)\b",
+    re.I,
+)
+
+
+def is_followup(question: str) -> bool:
+    """Whether a question leans on the conversation before it."""
+    if _CONNECTOR.match(question):
+        return True
+    content = terms(question)
+    return bool(_PRONOUN.search(question)) and len(content) <= 3 or len(content) <= 1
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """The question as it would be asked without the conversation.
+
+    Example:
+        >>> from assistant.types import Turn
+        >>> h = [Turn("user", "What did Ofsted say about care leavers?"), Turn("assistant", "...")]
+        >>> standalone_question("And children in care?", h)
+        'What did Ofsted say about children in care?'
+    """
+    question = question.strip()
+    previous = _previous_standalone(history)
+    if previous is None or not is_followup(question):
+        return question
+    remainder = _CONNECTOR.sub("", question).strip().rstrip("?").strip(" ,")
+    if remainder and not _VERB_HINT.search(remainder) and not _PRONOUN.search(remainder):
+        # A bare topic: put it in the previous question's place.
+        topic = re.sub(r"^(for|about|on|regarding|in)\s+", "", remainder, flags=re.I)
+        match = _TOPIC.search(previous)
+        if match:
+            return f"{previous[: match.start(2)]}{topic}?"
+        return f"{previous.rstrip('?')}: {topic}?"
+    return f"{question.rstrip('?')}? (following on from: {previous.rstrip('?')}?)"
+
+
+def _previous_standalone(history: Sequence[Turn]) -> str | None:
+    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    if not users:
+        return None
+    last = users[-1]
+    return standalone_question(history[last].content, history[:last])

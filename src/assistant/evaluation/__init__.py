@@ -1,0 +1,1 @@
+"""Pure evaluation metrics for retrieval, answers and citations, scored against the gold questions."""

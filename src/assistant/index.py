@@ -1,0 +1,338 @@
+"""The index: passages and sentences embedded into FAISS, passages keyword-indexed with bm25s.
+
+The folder describes itself: ``manifest.json`` records the format version, model, dimension, splitter
+settings and every corpus file's sha256, so a mismatch is detected and explained, never served silently.
+Builds are written to a temporary folder beside the target and swapped in only when complete, so a
+failed or interrupted build leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.corpus import CATALOG, SUFFIXES, load_corpus
+from assistant.embedding import Embedder
+from assistant.errors import IndexStoreError
+from assistant.passages import SplitterSettings, embedding_text, split_document
+from assistant.search_text import bm25_tokens
+from assistant.types import Document, Passage, Sentence
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    model: str
+    dim: int
+    splitter: dict[str, int]
+    files: dict[str, str]  # file name -> sha256
+    catalog_sha256: str
+    documents: int
+    passages: int
+    sentences: int
+    built_at: str
+    build_seconds: float
+
+    @property
+    def index_version(self) -> str:
+        """A short id of what was indexed and how; shown in briefings and feedback."""
+        key = json.dumps([self.format_version, self.model, self.splitter, self.files, self.catalog_sha256])
+        return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+@dataclass
+class Index:
+    """A loaded index: metadata, passages, sentences, their vectors, FAISS and BM25 searchers."""
+
+    path: Path
+    manifest: Manifest
+    documents: dict[str, Document]
+    passages: list[Passage]
+    sentences: list[Sentence]
+    passage_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    faiss_index: Any
+    bm25: Any
+    sentences_of: dict[str, list[int]]  # passage_id -> sentence ids
+
+
+# ------------------------------------------------------------------------------------------ checking
+
+
+def corpus_fingerprint(corpus_dir: Path) -> tuple[dict[str, str], str]:
+    """sha256 of every candidate corpus file, and of the catalogue (cheap: no parsing, no model)."""
+    files: dict[str, str] = {}
+    catalog = ""
+    for path in sorted(Path(corpus_dir).glob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        if path.name == CATALOG:
+            catalog = digest
+        elif path.suffix.lower() in SUFFIXES:
+            files[path.name] = digest
+    return files, catalog
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    path = Path(index_dir) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Manifest(**data)
+    except FileNotFoundError as exc:
+        raise IndexStoreError(f"No index at {index_dir}. Build it with `assistant ingest`.") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexStoreError(
+            f"The index manifest {path} is unreadable ({exc}). Rebuild with `assistant ingest`."
+        ) from exc
+
+
+def stale_reason(
+    index_dir: Path, corpus_dir: Path | None, embedder_name: str, splitter: SplitterSettings
+) -> str | None:
+    """Why the index at ``index_dir`` cannot serve this corpus and these settings, or None if it can."""
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexStoreError as exc:
+        return str(exc).split(". ")[0]
+    if manifest.format_version != FORMAT_VERSION:
+        return f"the index format is {manifest.format_version}, this version reads {FORMAT_VERSION}"
+    if manifest.model != embedder_name:
+        return f"the index was built with model {manifest.model!r}, settings ask for {embedder_name!r}"
+    if manifest.splitter != asdict(splitter):
+        return f"splitter settings changed ({manifest.splitter} -> {asdict(splitter)})"
+    if corpus_dir is not None:
+        files, catalog = corpus_fingerprint(corpus_dir)
+        # Files skipped at build time (empty, binary) are not in the manifest; compare only files that
+        # were indexed or are new and non-empty.
+        added = sorted(n for n in files if n not in manifest.files and (Path(corpus_dir) / n).stat().st_size)
+        removed = sorted(n for n in manifest.files if n not in files)
+        changed = sorted(n for n in manifest.files if n in files and files[n] != manifest.files[n])
+        parts = []
+        if added:
+            parts.append(f"new file(s) {', '.join(added)}")
+        if removed:
+            parts.append(f"removed file(s) {', '.join(removed)}")
+        if changed:
+            parts.append(f"changed file(s) {', '.join(changed)}")
+        if catalog != manifest.catalog_sha256:
+            parts.append(f"{CATALOG} changed")
+        if parts:
+            return "the corpus has " + "; ".join(parts)
+    return None
+
+
+# ------------------------------------------------------------------------------------------ building
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    splitter: SplitterSettings,
+    show_progress: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> Manifest:
+    """Read the corpus, split, embed and write a complete index to ``index_dir`` atomically.
+
+    Vectors of passages and sentences whose text is unchanged are reused from the existing index when
+    it was built with the same model, so editing one report re-embeds only that report's new text.
+    """
+    started = time.perf_counter()
+    loaded = load_corpus(Path(corpus_dir))
+    for warning in loaded.warnings:
+        if on_warning:
+            on_warning(warning)
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    for doc in loaded.documents:
+        ps, ss = split_document(doc, splitter)
+        offset = len(sentences)
+        passages.extend(ps)
+        sentences.extend(Sentence(s.sentence_id + offset, *_rest(s)) for s in ss)
+
+    passage_texts = [embedding_text(p) for p in passages]
+    sentence_texts = [s.text for s in sentences]
+    cache = _reusable_vectors(Path(index_dir), embedder)
+    vectors = _embed_with_cache(passage_texts + sentence_texts, embedder, cache, show_progress)
+    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
+
+    files, catalog = corpus_fingerprint(Path(corpus_dir))
+    indexed = {d.filename for d in loaded.documents}
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        model=embedder.name,
+        dim=embedder.dim,
+        splitter=asdict(splitter),
+        files={n: h for n, h in files.items() if n in indexed},
+        catalog_sha256=catalog,
+        documents=len(loaded.documents),
+        passages=len(passages),
+        sentences=len(sentences),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        build_seconds=round(time.perf_counter() - started, 2),
+    )
+    _write_atomically(
+        Path(index_dir), manifest, loaded.documents, passages, sentences, passage_vectors, sentence_vectors,
+        passage_texts,
+    )
+    return manifest
+
+
+def _rest(s: Sentence) -> tuple[str, str, str, int, int]:
+    return (s.passage_id, s.doc_id, s.text, s.char_start, s.char_end)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest.model != embedder.name or manifest.dim != embedder.dim:
+            return {}
+        old = load_index(index_dir)
+    except IndexStoreError:
+        return {}
+    texts = [embedding_text(p) for p in old.passages] + [s.text for s in old.sentences]
+    vectors = np.vstack([old.passage_vectors, old.sentence_vectors])
+    return {_text_key(t): v for t, v in zip(texts, vectors, strict=True)}
+
+
+def _embed_with_cache(
+    texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray], show_progress: bool
+) -> np.ndarray:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = [i for i, t in enumerate(texts) if _text_key(t) not in cache]
+    for i, t in enumerate(texts):
+        if (key := _text_key(t)) in cache:
+            out[i] = cache[key]
+    if todo:
+        log.info("Embedding %d new text(s), reusing %d", len(todo), len(texts) - len(todo))
+        out[todo] = embedder.embed([texts[i] for i in todo], show_progress=show_progress)
+    return out
+
+
+def _write_atomically(
+    index_dir: Path,
+    manifest: Manifest,
+    documents: tuple[Document, ...],
+    passages: list[Passage],
+    sentences: list[Sentence],
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    passage_texts: list[str],
+) -> None:
+    import bm25s
+    import faiss
+
+    index_dir = index_dir.resolve()
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in index_dir.parent.glob(f".{index_dir.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted build
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
+    try:
+        docs = [{k: v for k, v in asdict(d).items() if k != "text"} for d in documents]
+        (tmp / "documents.json").write_text(json.dumps(docs, indent=1, ensure_ascii=False), encoding="utf-8")
+        _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
+        _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
+        for name, vectors in (("passages.faiss", passage_vectors), ("sentences.faiss", sentence_vectors)):
+            flat = faiss.IndexFlatIP(manifest.dim)
+            if len(vectors):
+                flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            faiss.write_index(flat, str(tmp / name))
+        bm25 = bm25s.BM25()
+        bm25.index(bm25_tokens(passage_texts), show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        # The manifest goes last: a folder without one is never mistaken for a complete index.
+        (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
+        old = index_dir.parent / f".{index_dir.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
+        if index_dir.exists():
+            index_dir.rename(old)
+        tmp.rename(index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _write_jsonl(path: Path, rows: Any) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# ------------------------------------------------------------------------------------------- loading
+
+
+def load_index(index_dir: Path) -> Index:
+    """Load a complete index folder.
+
+    Raises:
+        IndexStoreError: the folder is missing, incomplete or from another format version.
+    """
+    import bm25s
+    import faiss
+
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexStoreError(
+            f"The index at {index_dir} has format {manifest.format_version}; this version reads "
+            f"{FORMAT_VERSION}. Rebuild it with `assistant ingest`."
+        )
+    try:
+        docs = json.loads((index_dir / "documents.json").read_text(encoding="utf-8"))
+        documents = {d["doc_id"]: Document(**d, text="") for d in docs}
+        passages = [Passage(**row) for row in _read_jsonl(index_dir / "passages.jsonl")]
+        sentences = [Sentence(**row) for row in _read_jsonl(index_dir / "sentences.jsonl")]
+        faiss_index = faiss.read_index(str(index_dir / "passages.faiss"))
+        sentence_faiss = faiss.read_index(str(index_dir / "sentences.faiss"))
+        bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexStoreError(
+            f"The index at {index_dir} is incomplete or damaged ({exc}). Rebuild it with `assistant ingest`."
+        ) from exc
+    if faiss_index.ntotal != len(passages) or sentence_faiss.ntotal != len(sentences):
+        raise IndexStoreError(
+            f"The index at {index_dir} does not match its own passage list. Rebuild it with `assistant ingest`."
+        )
+    passage_vectors = _vectors(faiss_index, manifest.dim)
+    sentence_vectors = _vectors(sentence_faiss, manifest.dim)
+    sentences_of: dict[str, list[int]] = {}
+    for s in sentences:
+        sentences_of.setdefault(s.passage_id, []).append(s.sentence_id)
+    return Index(
+        index_dir, manifest, documents, passages, sentences, passage_vectors, sentence_vectors, faiss_index,
+        bm25, sentences_of,
+    )
+
+
+def _vectors(index: Any, dim: int) -> np.ndarray:
+    if index.ntotal == 0:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]

@@ -1,0 +1,233 @@
+"""The ``Assistant`` facade: the one place the stages are wired together.
+
+corpus -> passages -> index -> retrieval -> answer, with the conversation read first. The chat, the CLI
+and the evaluation all go through ``Assistant.ask``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import (
+    Evidence,
+    abstention,
+    compose,
+    question_shape,
+    score_sentences,
+    select_quotes,
+)
+from assistant.conversation import standalone_question
+from assistant.embedding import Embedder, MiniLMEmbedder
+from assistant.errors import IndexStoreError, InvalidQuestionError
+from assistant.index import Index, Manifest, build_index, load_index, stale_reason
+from assistant.passages import SplitterSettings, embedding_text
+from assistant.retrieval import Scored, allowed_documents, retrieve
+from assistant.search_text import expand, idf_table, terms, unseen_idf
+from assistant.settings import Settings
+from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
+
+log = logging.getLogger(__name__)
+
+
+def splitter_settings(settings: Settings) -> SplitterSettings:
+    return SplitterSettings(max_tokens=settings.chunk_max_tokens, merge_tokens=settings.chunk_merge_tokens)
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    index_dir: Path,
+    corpus_dir: Path,
+    show_progress: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> Manifest | None:
+    """Build the index if it is missing or no longer matches the corpus/settings; say why.
+
+    Returns the new manifest, or None when the index was already current. Without a corpus folder an
+    existing index is served as it is.
+    """
+    corpus = corpus_dir if corpus_dir.is_dir() else None
+    reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings))
+    if reason is None:
+        return None
+    if corpus is None:
+        raise IndexStoreError(
+            f"Cannot use the index at {index_dir}: {reason}; and there is no corpus folder at {corpus_dir} "
+            "to build one from. Point --corpus (or ASSISTANT_CORPUS_DIR) at the reports."
+        )
+    log.warning("Building the index at %s: %s.", index_dir, reason)
+    if on_warning:
+        on_warning(f"Building the index at {index_dir}: {reason}.")
+    return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
+
+
+class Assistant:
+    """Answers questions about the reports with verbatim, cited quotes.
+
+    Example:
+        >>> assistant = Assistant.load()                                          # doctest: +SKIP
+        >>> answer = assistant.ask("What did Ofsted say about care leavers over 21?")  # doctest: +SKIP
+        >>> print(answer.answer)                                                  # doctest: +SKIP
+        **West Sussex County Council** (council report, 11 May 2023): “The advice and support ...” [1]
+    """
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        texts = [embedding_text(p) for p in index.passages]
+        self._idf = idf_table(texts)
+        self._unseen = unseen_idf(len(texts))
+        self._sentence_terms = [set(terms(s.text)) for s in index.sentences]
+        self._passage_terms = [set(terms(t)) for t in texts]
+        self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | Path | None = None,
+        corpus_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        show_progress: bool = False,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> Assistant:
+        """Load the index, building or rebuilding it first when it is missing or stale.
+
+        Args:
+            index_dir: index folder; default ``settings.index_dir``.
+            corpus_dir: reports folder; default ``settings.corpus_dir``.
+            settings: defaults to ``Settings.load()`` (file and ``ASSISTANT_*`` variables).
+            embedder: defaults to the bundled all-MiniLM-L6-v2.
+        """
+        settings = settings or Settings.load()
+        index_path = Path(index_dir) if index_dir else settings.index_dir
+        corpus_path = Path(corpus_dir) if corpus_dir else settings.corpus_dir
+        embedder = embedder or MiniLMEmbedder(settings.model_path or None)
+        ensure_index(settings, embedder, index_path, corpus_path, show_progress, on_warning)
+        return cls(load_index(index_path), embedder, settings)
+
+    # ------------------------------------------------------------------------------------- queries
+
+    @property
+    def index_version(self) -> str:
+        return self.index.manifest.index_version
+
+    def documents(self) -> list[Document]:
+        """The documents in the index, oldest first."""
+        return sorted(self.index.documents.values(), key=lambda d: (d.date or "9999", d.doc_id))
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn | Mapping[str, Any]] | None = None,
+        filters: Filters | Mapping[str, Any] | None = None,
+        id: str | int | None = None,
+    ) -> Answer:
+        """Answer one question, reading follow-ups against ``history``.
+
+        Raises:
+            InvalidQuestionError: empty or too long a question, or a malformed history.
+            InvalidFilterError: a filter names an unknown document or key.
+        """
+        started = time.perf_counter()
+        question = self._check(question)
+        turns = history_of(history)
+        chosen_filters = Filters.coerce(filters)
+        standalone = standalone_question(question, turns)
+        allowed = (
+            allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
+        )
+        # The query: the standalone question plus glossary expansions, embedded once.
+        query_text = expand(standalone)
+        query_vector = self.embedder.embed([query_text])[0]
+        query_terms = terms(query_text)
+        ranked = retrieve(
+            self.index, query_vector, query_terms, allowed, self.settings.candidates,
+            self.settings.fusion, self.settings.dense_weight, self.settings.rrf_k,
+        )
+        retrieved_at = time.perf_counter()
+        passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
+        answer_md, citations, abstained, related = self._answer(standalone, query_vector, ranked, passages)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved_at - started) * 1000, 2),
+            "answer": round((done - retrieved_at) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
+
+    def _check(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestionError("The question is empty. Type a question about the reports.")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestionError(
+                f"The question is {len(question):,} characters long; the limit is "
+                f"{self.settings.max_question_chars:,}. Shorten it and ask again."
+            )
+        return question.strip()
+
+    def _retrieved(self, scored: Scored) -> RetrievedPassage:
+        p = self.index.passages[scored.passage]
+        d = self.index.documents[p.doc_id]
+        return RetrievedPassage(
+            d.doc_id, d.title, d.publisher, d.kind, d.date, p.section, p.paragraph, p.text, p.char_start,
+            p.char_end, round(scored.score, 4),
+        )
+
+    def _answer(
+        self,
+        standalone: str,
+        query_vector: np.ndarray,
+        ranked: list[Scored],
+        passages: tuple[RetrievedPassage, ...],
+    ) -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
+        s = self.settings
+        question_terms = terms(standalone)
+        top = ranked[: s.answer_passages]
+        evidence = self._evidence(top, query_vector, question_terms)
+        comparison, wants_list = question_shape(standalone)
+        related = passages[: s.related_passages]
+        if not evidence or not self._supported(evidence, question_terms):
+            return abstention(self.index.documents, related), (), True, related
+        limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
+        vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
+        chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
+        answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
+        return answer_md, citations, False, ()
+
+    def _evidence(self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str]) -> list[Evidence]:
+        if not top:
+            return []
+        best = max(t.score for t in top) or 1.0
+        candidates, ids = [], []
+        for scored in top:
+            passage = self.index.passages[scored.passage]
+            for sid in self.index.sentences_of.get(passage.passage_id, []):
+                candidates.append((self.index.sentences[sid], passage, max(scored.score, 0.0) / best))
+                ids.append(sid)
+        return score_sentences(
+            candidates, self.index.sentence_vectors[ids], query_vector, question_terms,
+            [self._sentence_terms[i] for i in ids], self._idf, self._unseen,
+        )
+
+    def _supported(self, evidence: list[Evidence], question_terms: list[str]) -> bool:
+        """Whether the evidence answers the question, rather than only touching its subject."""
+        best = evidence[0]
+        if best.score < self.settings.min_sentence_score:
+            return False
+        # Coverage: the question's content words (IDF-weighted) that the best passages contain. A word
+        # the collection never uses ("Surrey", "2025") weighs the most, so such questions abstain.
+        seen: set[str] = set()
+        for e in evidence[:5]:
+            seen |= self._passage_terms[self._position[e.passage.passage_id]]
+        from assistant.answer import lexical_overlap
+
+        coverage = lexical_overlap(question_terms, seen, self._idf, self._unseen)
+        return coverage >= self.settings.min_coverage or best.dense >= 0.62

@@ -1,0 +1,110 @@
+"""Retrieval: dense (FAISS) and keyword (BM25) candidates, narrowed by filters, fused into one ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.errors import InvalidFilterError
+from assistant.index import Index
+from assistant.types import Document, Filters
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A passage (by position in ``Index.passages``) with its fused and component scores."""
+
+    passage: int
+    score: float
+    dense: float
+    keyword: float
+
+
+def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[str]:
+    """Ids of the documents a filter admits. Unknown document ids are an error that lists the valid ones."""
+    unknown = [d for d in filters.doc_ids if d not in documents]
+    if unknown:
+        raise InvalidFilterError(f"Unknown document(s) {unknown}. Valid documents: {sorted(documents)}.")
+    keep = set()
+    for doc in documents.values():
+        if filters.doc_ids and doc.doc_id not in filters.doc_ids:
+            continue
+        if filters.publishers and doc.publisher.lower() not in {p.lower() for p in filters.publishers}:
+            continue
+        if filters.kinds and doc.kind.lower() not in {k.lower() for k in filters.kinds}:
+            continue
+        if (filters.date_from or filters.date_to) and not _in_range(doc.date, filters.date_from, filters.date_to):
+            continue
+        keep.add(doc.doc_id)
+    return keep
+
+
+def _in_range(date: str | None, start: str | None, end: str | None) -> bool:
+    """Compare ISO dates at the precision both have: "2020-10" is within 2020..2020."""
+    if date is None:
+        return False
+    if start and date[: len(start)] < start[: len(date)]:
+        return False
+    return not (end and date[: len(end)] > end[: len(date)])
+
+
+def retrieve(
+    index: Index,
+    query_vector: np.ndarray,
+    query_terms: list[str],
+    allowed: set[str] | None,
+    candidates: int,
+    fusion: str = "weighted",
+    dense_weight: float = 0.6,
+    rrf_k: int = 60,
+) -> list[Scored]:
+    """Rank passages for a query: best first, only from ``allowed`` documents (None = all).
+
+    Weighted fusion adds ``dense_weight`` x cosine to (1 - ``dense_weight``) x the BM25 score scaled by
+    the best BM25 score among candidates; RRF adds 1/(rrf_k + rank) from each list.
+    """
+    import faiss
+
+    n = len(index.passages)
+    if n == 0:
+        return []
+    mask = np.ones(n, dtype=bool)
+    if allowed is not None:
+        mask = np.array([p.doc_id in allowed for p in index.passages], dtype=bool)
+        if not mask.any():
+            return []
+    k = min(candidates, int(mask.sum()))
+    q = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
+    if allowed is None:
+        _, ids = index.faiss_index.search(q, k)
+    else:
+        selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
+        _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))
+    dense_ids = [int(i) for i in ids[0] if i >= 0]
+
+    keyword_all = np.asarray(index.bm25.get_scores(query_terms), dtype=np.float32) if query_terms else np.zeros(n)
+    keyword_all = np.where(mask, keyword_all, -1.0)
+    order = np.argsort(-keyword_all, kind="stable")[:k]
+    keyword_ids = [int(i) for i in order if keyword_all[i] > 0]
+
+    pool = list(dict.fromkeys(dense_ids + keyword_ids))
+    dense = index.passage_vectors[pool] @ q[0]
+    keyword = keyword_all[pool]
+    top_kw = float(keyword.max()) if len(pool) and keyword.max() > 0 else 1.0
+    if fusion == "rrf":
+        d_rank = {p: r for r, p in enumerate(dense_ids)}
+        k_rank = {p: r for r, p in enumerate(keyword_ids)}
+        fused = [
+            (1.0 / (rrf_k + d_rank[p] + 1) if p in d_rank else 0.0)
+            + (1.0 / (rrf_k + k_rank[p] + 1) if p in k_rank else 0.0)
+            for p in pool
+        ]
+    else:
+        fused = [dense_weight * float(d) + (1 - dense_weight) * float(s) / top_kw for d, s in zip(dense, keyword, strict=True)]
+    scored = [
+        Scored(p, float(f), float(d), float(s) / top_kw)
+        for p, f, d, s in zip(pool, fused, dense, keyword, strict=True)
+    ]
+    # Ties broken by document order, so the same question always gives the same ranking.
+    return sorted(scored, key=lambda s: (-s.score, s.passage))

