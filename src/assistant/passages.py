@@ -135,7 +135,9 @@ def _is_heading(lines: list[_Line], i: int) -> bool:
         return False
     prev_blank = i == 0 or _is_blank(lines[i - 1])
     next_blank = i + 1 >= len(lines) or _is_blank(lines[i + 1])
-    return prev_blank and next_blank
+    following = next((ln.stripped for ln in lines[i + 1 :] if not _is_blank(ln)), "")
+    # A line whose text carries on in lower case after a gap is a paragraph cut by a page break.
+    return prev_blank and next_blank and not following[:1].islower()
 
 
 def _heading_text(line: _Line) -> str:

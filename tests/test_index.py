@@ -1,0 +1,110 @@
+"""The index folder: manifest, staleness reasons, rebuilds, reuse of embeddings, atomic writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embedding import KeywordEmbedder
+from assistant.errors import IndexStoreError
+from assistant.index import FORMAT_VERSION, build_index, load_index, read_manifest, stale_reason
+from assistant.passages import SplitterSettings
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+
+class CountingEmbedder(KeywordEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().embed(texts)
+
+
+def test_manifest_describes_the_index(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    manifest = build_index(corpus_copy, index_dir, KeywordEmbedder(), SplitterSettings())
+    on_disk = json.loads((index_dir / "manifest.json").read_text())
+    assert on_disk["format_version"] == FORMAT_VERSION
+    assert on_disk["model"] == "keyword-hash-256" and on_disk["dim"] == 256
+    assert on_disk["splitter"] == {"max_tokens": 200, "merge_tokens": 90, "version": 1}
+    assert set(on_disk["files"]) == {p.name for p in corpus_copy.glob("*.txt")}
+    assert all(len(h) == 64 for h in on_disk["files"].values())
+    assert "/" not in json.dumps(on_disk["files"])  # no machine paths persisted
+    loaded = load_index(index_dir)
+    assert len(loaded.passages) == manifest.passages == loaded.faiss_index.ntotal
+
+
+def test_stale_reasons_name_what_changed(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    emb, split = KeywordEmbedder(), SplitterSettings()
+    assert "No index" in (stale_reason(index_dir, corpus_copy, emb.name, split) or "")
+    build_index(corpus_copy, index_dir, emb, split)
+    assert stale_reason(index_dir, corpus_copy, emb.name, split) is None
+    assert "splitter" in (stale_reason(index_dir, corpus_copy, emb.name, SplitterSettings(max_tokens=99)) or "")
+    assert "model" in (stale_reason(index_dir, corpus_copy, "other-model", split) or "")
+    letter = corpus_copy / "2020-12-ofsted-focused-visit-letter.txt"
+    letter.write_text(letter.read_text() + "\nA new closing line.\n")
+    assert "changed file(s) 2020-12-ofsted-focused-visit-letter.txt" in (
+        stale_reason(index_dir, corpus_copy, emb.name, split) or ""
+    )
+    (corpus_copy / "new.txt").write_text("A new report.\n")
+    assert "new file(s) new.txt" in (stale_reason(index_dir, corpus_copy, emb.name, split) or "")
+
+
+def test_assistant_rebuilds_a_stale_index_and_says_why(corpus_copy: Path, tmp_path: Path) -> None:
+    settings = Settings.load(environ={})
+    index_dir = tmp_path / "index"
+    said: list[str] = []
+    Assistant.load(index_dir, corpus_copy, settings, KeywordEmbedder(), on_warning=said.append)
+    assert any("No index" in s for s in said)
+    (corpus_copy / "extra.txt").write_text("Surrey's services were rated outstanding in 2030.\n")
+    said.clear()
+    assistant = Assistant.load(index_dir, corpus_copy, settings, KeywordEmbedder(), on_warning=said.append)
+    assert any("new file(s) extra.txt" in s for s in said)
+    assert "extra" in assistant.index.documents
+
+
+def test_unchanged_text_reuses_its_embeddings(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    first = CountingEmbedder()
+    build_index(corpus_copy, index_dir, first, SplitterSettings())
+    second = CountingEmbedder()
+    (corpus_copy / "extra.txt").write_text("One new sentence about fostering.\n")
+    build_index(corpus_copy, index_dir, second, SplitterSettings())
+    assert first.embedded > 500
+    assert 0 < second.embedded <= 3  # only the new file's passage and sentence(s)
+    before = load_index(index_dir)
+    np.testing.assert_allclose(np.linalg.norm(before.passage_vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_failed_build_leaves_the_previous_index_intact(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir, KeywordEmbedder(), SplitterSettings())
+    before = read_manifest(index_dir)
+
+    class Broken(KeywordEmbedder):
+        def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-build
+
+    (corpus_copy / "extra.txt").write_text("Text that forces embedding.\n")
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus_copy, index_dir, Broken(), SplitterSettings())
+    assert read_manifest(index_dir) == before
+    assert len(load_index(index_dir).passages) == before.passages
+    assert not list(tmp_path.glob(".index.tmp-*"))
+
+
+def test_damaged_index_gives_an_actionable_error(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir, KeywordEmbedder(), SplitterSettings())
+    (index_dir / "passages.jsonl").write_text("")
+    with pytest.raises(IndexStoreError, match="assistant ingest"):
+        load_index(index_dir)
+    with pytest.raises(IndexStoreError, match="assistant ingest"):
+        load_index(tmp_path / "nothing-here")

@@ -1,0 +1,80 @@
+"""Small pure pieces: settings, follow-up rewriting, dates, offline token counting."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import human_date, question_shape
+from assistant.conversation import is_followup, standalone_question
+from assistant.errors import ConfigError
+from assistant.settings import Settings
+from assistant.types import Turn
+
+
+def test_settings_precedence_file_then_environment(tmp_path: Path) -> None:
+    config = tmp_path / "assistant.toml"
+    config.write_text("top_k = 7\nport = 9000\n")
+    s = Settings.load(config, environ={"ASSISTANT_PORT": "9100"})
+    assert (s.top_k, s.port) == (7, 9100)
+
+
+def test_settings_errors_name_the_setting_and_the_fix() -> None:
+    with pytest.raises(ConfigError, match="ASSISTANT_TOP_K"):
+        Settings.load(environ={"ASSISTANT_TOP_K": "many"})
+    with pytest.raises(ConfigError, match="Valid settings"):
+        Settings().with_values({"colour": "blue"})
+    with pytest.raises(ConfigError, match="fusion"):
+        Settings.load(environ={"ASSISTANT_FUSION": "magic"})
+
+
+HISTORY = [Turn("user", "What did Ofsted say about care leavers over 21?"), Turn("assistant", "...")]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("And children in care?", "What did Ofsted say about children in care?"),
+        ("what about the workforce?", "What did Ofsted say about the workforce?"),
+        ("What did he recommend?", "What did he recommend? (following on from: What did Ofsted say about care "
+                                   "leavers over 21?)"),
+        ("How many social workers were recruited in 2021?", "How many social workers were recruited in 2021?"),
+    ],
+)
+def test_standalone_question(question: str, expected: str) -> None:
+    assert standalone_question(question, HISTORY) == expected
+
+
+def test_follow_ups_chain_through_earlier_turns() -> None:
+    history = [*HISTORY, Turn("user", "And children in care?"), Turn("assistant", "...")]
+    assert standalone_question("and the workforce?", history) == "What did Ofsted say about the workforce?"
+    assert not is_followup("What did the Commissioner recommend about a children's trust?")
+
+
+def test_no_history_means_no_rewrite() -> None:
+    assert standalone_question("And children in care?", []) == "And children in care?"
+
+
+def test_human_date_and_question_shape() -> None:
+    assert human_date("2020-12-04") == "4 December 2020"
+    assert human_date("2019-07") == "July 2019"
+    assert human_date(None) == "undated"
+    assert question_shape("How did the judgement change between 2019 and 2023?")[0]
+    assert not question_shape("When was the focused visit?")[0]
+
+
+def test_token_counting_works_offline_with_no_cache_configured(tmp_path: Path) -> None:
+    # A fresh process: tiktoken caches encodings per process, so only a new one proves this.
+    env = {k: v for k, v in os.environ.items() if k not in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR")}
+    env["HOME"] = str(tmp_path)
+    env["HTTPS_PROXY"] = env["HTTP_PROXY"] = "http://127.0.0.1:9"  # any download attempt fails fast
+    proc = subprocess.run(
+        [sys.executable, "-c", "from assistant.tokens import encoding; print(encoding().encode('hello world'))"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[15339, 1917]"  # cl100k_base's published ids for these words
