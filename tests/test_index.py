@@ -32,7 +32,7 @@ def test_manifest_describes_the_index(corpus_copy: Path, tmp_path: Path) -> None
     on_disk = json.loads((index_dir / "manifest.json").read_text())
     assert on_disk["format_version"] == FORMAT_VERSION
     assert on_disk["model"] == "keyword-hash-256" and on_disk["dim"] == 256
-    assert on_disk["splitter"] == {"max_tokens": 200, "merge_tokens": 90, "version": 1}
+    assert on_disk["splitter"] == {"max_tokens": 200, "merge_tokens": 90, "version": 2}
     assert set(on_disk["files"]) == {p.name for p in corpus_copy.glob("*.txt")}
     assert all(len(h) == 64 for h in on_disk["files"].values())
     assert "/" not in json.dumps(on_disk["files"])  # no machine paths persisted

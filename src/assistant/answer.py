@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.text import human_date
 from assistant.types import Citation, Document, Passage, RetrievedPassage, Sentence
 
 _COMPARE = re.compile(
@@ -21,8 +22,41 @@ _COMPARE = re.compile(
 )
 _LIST = re.compile(r"\b(list|areas|points|which|what are|what were|main|key|all the|priorities|findings)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
+
+
+_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
+    r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
+    re.I,
+)
+_DATE_IN_TEXT = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Spring|Summer|Autumn|Winter)\b|\b(?:19|20)\d\d\b",
+)
+_NUMBER_IN_TEXT = re.compile(
+    r"[£$%]|\b\d+(?:[.,]\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|double|twice)\b",
+    re.I,
+)
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of fact a question asks for: "date", "number", or None."""
+    if _WHEN.search(question):
+        return "date"
+    if _HOW_MANY.search(question):
+        return "number"
+    return None
+
+
+def has_answer_type(text: str, kind: str | None) -> bool:
+    """Whether a sentence holds the kind of fact asked for (a date, a figure)."""
+    if kind == "date":
+        return bool(_DATE_IN_TEXT.search(text))
+    if kind == "number":
+        return bool(_NUMBER_IN_TEXT.search(text))
+    return True
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,23 @@ def question_shape(question: str) -> tuple[bool, bool]:
     return bool(_COMPARE.search(question)), bool(_LIST.search(question))
 
 
+_NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Za-z]+)?)\b|\b((?:19|20)\d\d)\b")
+
+
+def unknown_names(question: str, known_terms: set[str] | dict[str, float]) -> list[str]:
+    """Names (capitalised words not opening a sentence) and years in the question that the collection
+    never mentions: "Surrey", "2025". A question about them cannot be answered from these reports."""
+    from assistant.search_text import terms
+
+    out = []
+    for match in _NAME_OR_YEAR.finditer(question.strip()):
+        word = match.group(1) or match.group(2)
+        stems = terms(word)
+        if stems and all(t not in known_terms for t in stems):
+            out.append(word)
+    return out
+
+
 def lexical_overlap(question_terms: Sequence[str], text_terms: set[str], idf: dict[str, float], unseen: float) -> float:
     """IDF-weighted share of the question's distinct terms found in ``text_terms`` (0..1)."""
     wanted = set(question_terms)
@@ -51,6 +102,25 @@ def lexical_overlap(question_terms: Sequence[str], text_terms: set[str], idf: di
     return found / total if total else 0.0
 
 
+def quotable(sentence: Sentence, content_terms: int, is_title: bool) -> bool:
+    """Whether a sentence can stand as evidence on its own.
+
+    Not: a document's title line (it matches every question about the document and says nothing), a
+    block spanning several lines (an address, a letterhead), or a fragment of under three content words
+    (a table's header row, a stray label).
+    """
+    return "\n" not in sentence.text and content_terms >= 3 and not is_title
+
+
+def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
+    """Each document's opening sentence when it is a headline (no closing full stop), not prose."""
+    first: dict[str, Sentence] = {}
+    for s in sentences:
+        if s.doc_id not in first or s.char_start < first[s.doc_id].char_start:
+            first[s.doc_id] = s
+    return {s.sentence_id for s in first.values() if not s.text.rstrip().endswith((".", "!", "?"))}
+
+
 def score_sentences(
     candidates: Sequence[tuple[Sentence, Passage, float]],
     sentence_vectors: np.ndarray,
@@ -59,11 +129,17 @@ def score_sentences(
     sentence_terms: Sequence[set[str]],
     idf: dict[str, float],
     unseen: float,
+    wanted: str | None = None,
+    type_bonus: float = 0.1,
+    weights: tuple[float, float, float] = (0.55, 0.30, 0.15),
 ) -> list[Evidence]:
-    """Score each candidate sentence: its cosine to the question, its keyword overlap, its passage's rank.
+    """Score each candidate sentence: ``weights`` x (its cosine to the question, its keyword overlap, its
+    passage's score).
 
     ``candidates`` holds (sentence, passage, passage score scaled to 0..1); ``sentence_vectors`` and
-    ``sentence_terms`` are aligned with it.
+    ``sentence_terms`` are aligned with it (each sentence's own words plus its document's header words, so
+    "the 2023 report" counts for every sentence of that report and the topic words pick between them).
+    A sentence holding the kind of fact asked for (``wanted``: a date, a figure) gains ``type_bonus``.
     """
     if not candidates:
         return []
@@ -71,7 +147,9 @@ def score_sentences(
     out = []
     for (sentence, passage, passage_score), d, words in zip(candidates, dense, sentence_terms, strict=True):
         lexical = lexical_overlap(question_terms, words, idf, unseen)
-        score = 0.55 * float(d) + 0.30 * lexical + 0.15 * passage_score
+        score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
+        if wanted is not None and has_answer_type(sentence.text, wanted):
+            score += type_bonus
         out.append(Evidence(sentence, passage, score, float(d), lexical))
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
 
@@ -104,17 +182,6 @@ def select_quotes(
             continue  # says the same thing as a quote already chosen
         chosen.append(e)
     return chosen
-
-
-def human_date(iso: str | None) -> str:
-    """"2020-12-04" -> "4 December 2020"; "2019-07" -> "July 2019"; None -> "undated"."""
-    if not iso:
-        return "undated"
-    parts = iso.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
 def source_label(doc: Document) -> str:
@@ -158,7 +225,7 @@ def compose(
                     char_start=start, char_end=end, score=round(max(e.score for e in group), 4),
                 )
             )
-            quotes.append(f"“{' '.join(quote.split())}” [{n}]" if "\n" in quote else f"“{quote}” [{n}]")
+            quotes.append(f"“{quote}” [{n}]")
         lines.append(f"{source_label(doc)}: " + " ".join(quotes))
     if comparison:
         quoted_years = {(documents[d].date or "")[:4] for d in order}
@@ -180,14 +247,20 @@ def _adjacent_groups(evidence: list[Evidence]) -> list[list[Evidence]]:
     return groups
 
 
-def abstention(documents: dict[str, Document], related: Sequence[RetrievedPassage]) -> str:
-    """What the assistant says when the reports do not cover a question."""
+INSTRUCTIONS_IGNORED = (
+    "_The question contained instructions to the assistant; they were ignored. Answers only quote the reports._"
+)
+
+
+def abstention(documents: dict[str, Document], related: Sequence[RetrievedPassage], reason: str = "") -> str:
+    """What the assistant says when the reports do not cover a question (``reason`` says why, if known)."""
     dated = sorted(d.date for d in documents.values() if d.date)
     span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""
     kinds = ", ".join(sorted({f"{d.publisher} ({d.kind})" for d in documents.values()}))
     text = (
         "**The reports in this collection do not cover this question.** "
-        f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
+        + (f"{reason} " if reason else "")
+        + f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
     )
     if related:
         text += "\n\nPossibly related passages are listed below. They are not an answer to the question."

@@ -169,7 +169,8 @@ def build_index(
         passages.extend(ps)
         sentences.extend(Sentence(s.sentence_id + offset, *_rest(s)) for s in ss)
 
-    passage_texts = [embedding_text(p) for p in passages]
+    docs = {d.doc_id: d for d in loaded.documents}
+    passage_texts = [embedding_text(p, docs[p.doc_id]) for p in passages]
     sentence_texts = [s.text for s in sentences]
     cache = _reusable_vectors(Path(index_dir), embedder)
     vectors = _embed_with_cache(passage_texts + sentence_texts, embedder, cache, show_progress)
@@ -213,7 +214,7 @@ def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
         old = load_index(index_dir)
     except IndexStoreError:
         return {}
-    texts = [embedding_text(p) for p in old.passages] + [s.text for s in old.sentences]
+    texts = [embedding_text(p, old.documents[p.doc_id]) for p in old.passages] + [s.text for s in old.sentences]
     vectors = np.vstack([old.passage_vectors, old.sentence_vectors])
     return {_text_key(t): v for t, v in zip(texts, vectors, strict=True)}
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.text import human_date
 from assistant.tokens import count_tokens
 from assistant.types import Document, Passage, Sentence
 
@@ -38,7 +39,7 @@ class SplitterSettings:
 
     max_tokens: int = 200
     merge_tokens: int = 90
-    version: int = 1
+    version: int = 2  # 2: passages embedded with a document header
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,14 @@ def split_document(
     return passages, sentences
 
 
-def embedding_text(passage: Passage) -> str:
-    """What is embedded and keyword-indexed for a passage: its section heading, then its text."""
-    return f"{passage.section}\n{passage.text}" if passage.section else passage.text
+def embedding_text(passage: Passage, doc: Document) -> str:
+    """What is embedded and keyword-indexed for a passage: a short header naming its document (publisher,
+    kind, date) and section, then its text. The header lets "what did the 2019 article say" or "the
+    commissioner's view" find passages whose own words never name their source."""
+    header = f"{doc.publisher}, {doc.kind}, {human_date(doc.date)}."
+    if passage.section:
+        header += f" {passage.section}."
+    return f"{header}\n{passage.text}"
 
 
 # ---------------------------------------------------------------------------------------------- lines

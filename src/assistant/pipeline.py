@@ -15,21 +15,28 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import (
+    INSTRUCTIONS_IGNORED,
     Evidence,
     abstention,
+    answer_type,
     compose,
     question_shape,
+    quotable,
     score_sentences,
     select_quotes,
+    title_sentences,
+    unknown_names,
 )
 from assistant.conversation import standalone_question
 from assistant.embedding import Embedder, MiniLMEmbedder
 from assistant.errors import IndexStoreError, InvalidQuestionError
 from assistant.index import Index, Manifest, build_index, load_index, stale_reason
+from assistant.instructions import strip_instructions
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import expand, idf_table, terms, unseen_idf
 from assistant.settings import Settings
+from assistant.text import human_date
 from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
 
 log = logging.getLogger(__name__)
@@ -81,12 +88,20 @@ class Assistant:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        texts = [embedding_text(p) for p in index.passages]
+        texts = [embedding_text(p, index.documents[p.doc_id]) for p in index.passages]
         self._idf = idf_table(texts)
         self._unseen = unseen_idf(len(texts))
         self._sentence_terms = [set(terms(s.text)) for s in index.sentences]
+        header_terms = {d.doc_id: set(terms(f"{d.title} {d.publisher} {d.kind} {d.date or ''}")) |
+                        set(terms(human_date(d.date))) for d in index.documents.values()}
+        self._scoring_terms = [self._sentence_terms[s.sentence_id] | header_terms[s.doc_id] for s in index.sentences]
+        titles = title_sentences(index.sentences)
+        self._quotable = [
+            quotable(s, len(self._sentence_terms[s.sentence_id]), s.sentence_id in titles) for s in index.sentences
+        ]
         self._passage_terms = [set(terms(t)) for t in texts]
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
+        self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
 
     @classmethod
     def load(
@@ -140,7 +155,10 @@ class Assistant:
         question = self._check(question)
         turns = history_of(history)
         chosen_filters = Filters.coerce(filters)
-        standalone = standalone_question(question, turns)
+        asked, had_instructions = strip_instructions(question)
+        if not asked:
+            return self._refuse_instructions(question, chosen_filters, started, id)
+        standalone = standalone_question(asked, turns)
         allowed = (
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
@@ -151,10 +169,13 @@ class Assistant:
         ranked = retrieve(
             self.index, query_vector, query_terms, allowed, self.settings.candidates,
             self.settings.fusion, self.settings.dense_weight, self.settings.rrf_k,
+            self._best_sentence_per_passage(query_vector),
         )
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
         answer_md, citations, abstained, related = self._answer(standalone, query_vector, ranked, passages)
+        if had_instructions:
+            answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved_at - started) * 1000, 2),
@@ -162,6 +183,23 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
+
+    def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray:
+        """For each passage, the cosine of its sentence closest to the query (-1 when it has none)."""
+        best = np.full(len(self.index.passages), -1.0, dtype=np.float32)
+        if len(self._sentence_passage):
+            np.maximum.at(best, self._sentence_passage, self.index.sentence_vectors @ query_vector)
+        return best
+
+    def _refuse_instructions(
+        self, question: str, filters: Filters, started: float, id: str | int | None
+    ) -> Answer:
+        if filters.active:
+            allowed_documents(self.index.documents, filters)  # a bad filter is still reported
+        text = abstention(self.index.documents, (), "The question only gives the assistant instructions, "
+                          "which it does not follow.")
+        total = round((time.perf_counter() - started) * 1000, 2)
+        return Answer(question, "", text, True, (), (), {"retrieve": 0.0, "answer": total, "total": total}, (), id)
 
     def _check(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
@@ -191,9 +229,13 @@ class Assistant:
         s = self.settings
         question_terms = terms(standalone)
         top = ranked[: s.answer_passages]
-        evidence = self._evidence(top, query_vector, question_terms)
+        evidence = self._evidence(top, query_vector, question_terms, standalone)
         comparison, wants_list = question_shape(standalone)
         related = passages[: s.related_passages]
+        unknown = unknown_names(standalone, self._idf)
+        if unknown:
+            reason = f"They never mention {', '.join(dict.fromkeys(unknown))}."
+            return abstention(self.index.documents, related, reason), (), True, related
         if not evidence or not self._supported(evidence, question_terms):
             return abstention(self.index.documents, related), (), True, related
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
@@ -202,7 +244,9 @@ class Assistant:
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
-    def _evidence(self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str]) -> list[Evidence]:
+    def _evidence(
+        self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str], question: str
+    ) -> list[Evidence]:
         if not top:
             return []
         best = max(t.score for t in top) or 1.0
@@ -210,11 +254,16 @@ class Assistant:
         for scored in top:
             passage = self.index.passages[scored.passage]
             for sid in self.index.sentences_of.get(passage.passage_id, []):
+                if not self._quotable[sid]:
+                    continue
                 candidates.append((self.index.sentences[sid], passage, max(scored.score, 0.0) / best))
                 ids.append(sid)
         return score_sentences(
             candidates, self.index.sentence_vectors[ids], query_vector, question_terms,
-            [self._sentence_terms[i] for i in ids], self._idf, self._unseen,
+            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(question),
+            self.settings.type_bonus,
+            (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
+             self.settings.sentence_passage_weight),
         )
 
     def _supported(self, evidence: list[Evidence], question_terms: list[str]) -> bool:

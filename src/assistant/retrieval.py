@@ -58,11 +58,14 @@ def retrieve(
     fusion: str = "weighted",
     dense_weight: float = 0.6,
     rrf_k: int = 60,
+    sentence_dense: np.ndarray | None = None,
 ) -> list[Scored]:
     """Rank passages for a query: best first, only from ``allowed`` documents (None = all).
 
     Weighted fusion adds ``dense_weight`` x cosine to (1 - ``dense_weight``) x the BM25 score scaled by
-    the best BM25 score among candidates; RRF adds 1/(rrf_k + rank) from each list.
+    the best BM25 score among candidates; RRF adds 1/(rrf_k + rank) from each list. ``sentence_dense``
+    (per passage: the best cosine of any of its sentences) lets a passage that holds one exactly matching
+    sentence rank with it: a passage's dense score is the mean of its own cosine and that best one.
     """
     import faiss
 
@@ -82,6 +85,9 @@ def retrieve(
         selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
         _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))
     dense_ids = [int(i) for i in ids[0] if i >= 0]
+    if sentence_dense is not None:
+        by_sentence = np.where(mask, sentence_dense, -1.0)
+        dense_ids = list(dict.fromkeys(dense_ids + [int(i) for i in np.argsort(-by_sentence, kind="stable")[:k]]))
 
     keyword_all = np.asarray(index.bm25.get_scores(query_terms), dtype=np.float32) if query_terms else np.zeros(n)
     keyword_all = np.where(mask, keyword_all, -1.0)
@@ -90,9 +96,12 @@ def retrieve(
 
     pool = list(dict.fromkeys(dense_ids + keyword_ids))
     dense = index.passage_vectors[pool] @ q[0]
+    if sentence_dense is not None:
+        dense = (dense + sentence_dense[pool]) / 2
     keyword = keyword_all[pool]
     top_kw = float(keyword.max()) if len(pool) and keyword.max() > 0 else 1.0
     if fusion == "rrf":
+        dense_ids = [pool[i] for i in np.argsort(-dense, kind="stable") if pool[i] in set(dense_ids)]
         d_rank = {p: r for r, p in enumerate(dense_ids)}
         k_rank = {p: r for r, p in enumerate(keyword_ids)}
         fused = [

@@ -44,10 +44,14 @@ class Settings:
     # Answering
     max_quotes: int = _setting(3, "Most sentences quoted in an ordinary answer.")
     max_list_quotes: int = _setting(6, "Most sentences quoted when the question asks for a list or comparison.")
+    sentence_dense_weight: float = _setting(0.3, "Weight of a sentence's cosine to the question.")
+    sentence_keyword_weight: float = _setting(0.5, "Weight of a sentence's IDF-weighted keyword overlap.")
+    sentence_passage_weight: float = _setting(0.2, "Weight of the fused score of the sentence's passage.")
+    type_bonus: float = _setting(0.1, "Score added to a sentence holding the kind of fact asked for (date, figure).")
     answer_passages: int = _setting(6, "Top passages whose sentences may be quoted.")
-    min_sentence_score: float = _setting(0.38, "Below this best-sentence score the assistant abstains.")
+    min_sentence_score: float = _setting(0.40, "Below this best-sentence score the assistant abstains.")
     min_coverage: float = _setting(
-        0.5, "Least share (IDF-weighted) of the question's content words the evidence must cover."
+        0.40, "Least share (IDF-weighted) of the question's content words the evidence must cover."
     )
     related_passages: int = _setting(3, "'Possibly related' passages shown with an abstention.")
     max_question_chars: int = _setting(2000, "Longest question accepted.")

@@ -24,3 +24,18 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _DASHES.sub("-", text)
     return _SPACE.sub(" ", text).strip().lower()
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+def human_date(iso: str | None) -> str:
+    """"2020-12-04" -> "4 December 2020"; "2019-07" -> "July 2019"; None -> "undated"."""
+    if not iso:
+        return "undated"
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
