@@ -76,13 +76,25 @@ class MiniLMEmbedder:
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            texts,
-            batch_size=32,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+        import torch
+
+        # A question or two runs fastest on one thread: on 2 shared cores, threading a tiny batch costs
+        # ~10x (benchmarks/latency.py). Index builds (large batches) keep every core.
+        threads = torch.get_num_threads()
+        single = len(texts) <= 4 and threads != 1
+        if single:
+            torch.set_num_threads(1)
+        try:
+            vectors = self._model.encode(
+                texts,
+                batch_size=32,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+        finally:
+            if single:
+                torch.set_num_threads(threads)
         return np.asarray(vectors, dtype=np.float32)
 
 

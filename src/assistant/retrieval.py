@@ -69,6 +69,7 @@ def retrieve(
     """
     import faiss
 
+    faiss.omp_set_num_threads(1)  # one query: threads only add overhead (STACK.md, trap 6)
     n = len(index.passages)
     if n == 0:
         return []
