@@ -93,3 +93,9 @@ def test_same_question_same_answer(fake_assistant: Assistant) -> None:
     two = fake_assistant.ask("How many social workers were recruited?").to_dict()
     one.pop("timings_ms"), two.pop("timings_ms")
     assert one == two
+
+
+def test_public_import_path() -> None:
+    from assistant import Assistant as Public
+
+    assert Public is Assistant
