@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from assistant.answer import human_date
 from assistant.types import Answer, Citation, RetrievedPassage
@@ -63,7 +64,9 @@ def footnoted(answer_markdown: str, q: int) -> str:
 
 def footer_text(index_version: str, today: date) -> str:
     """The footer of every briefing: the date it was prepared and the index version that answered."""
-    return f"Prepared on {human_date(today.isoformat())} by the report assistant · index version {index_version}"
+    return (
+        f"Prepared on {human_date(today.isoformat())} by the report assistant · index version {index_version}"
+    )
 
 
 def understood_as(answer: Answer) -> str | None:
@@ -155,7 +158,9 @@ def briefing_docx(answers: Sequence[Answer], index_version: str, today: date, pa
     return out
 
 
-def write_briefing(answers: Sequence[Answer], index_version: str, today: date, folder: str | Path) -> tuple[Path, Path]:
+def write_briefing(
+    answers: Sequence[Answer], index_version: str, today: date, folder: str | Path
+) -> tuple[Path, Path]:
     """Write both forms of the briefing into ``folder``: (the Markdown file, the Word file)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
@@ -165,7 +170,7 @@ def write_briefing(answers: Sequence[Answer], index_version: str, today: date, f
     return md, briefing_docx(answers, index_version, today, target / f"{stem}.docx")
 
 
-def _add_inline(paragraph, markdown: str) -> None:  # type: ignore[no-untyped-def]
+def _add_inline(paragraph: Any, markdown: str) -> None:
     """Add ``**bold**`` runs and superscript ``[n]`` markers of one Markdown paragraph."""
     for token in _INLINE.split(one_line(markdown)):
         if not token:

@@ -79,7 +79,13 @@ def _document_fields(documents: Mapping[str, Document], doc_id: str) -> dict[str
     doc = documents.get(doc_id)
     if doc is None:
         return {"doc_id": doc_id, "title": doc_id, "publisher": "", "kind": "", "date": None}
-    return {"doc_id": doc_id, "title": doc.title, "publisher": doc.publisher, "kind": doc.kind, "date": doc.date}
+    return {
+        "doc_id": doc_id,
+        "title": doc.title,
+        "publisher": doc.publisher,
+        "kind": doc.kind,
+        "date": doc.date,
+    }
 
 
 class BM25Baseline:
@@ -98,7 +104,9 @@ class BM25Baseline:
             return answer_dict(item, [])
         scores = np.asarray(self.index.bm25.get_scores(query), dtype=np.float32)
         order = np.argsort(-scores, kind="stable")[: self.top_k]
-        return answer_dict(item, [_passage_dict(self.index, int(i), scores[i]) for i in order if scores[i] > 0])
+        return answer_dict(
+            item, [_passage_dict(self.index, int(i), scores[i]) for i in order if scores[i] > 0]
+        )
 
 
 class DenseBaseline:
@@ -127,8 +135,9 @@ class LlamaIndexBaseline:
 
     name = "llama-index"
 
-    def __init__(self, corpus_dir: Path, embedder: Embedder, documents: Mapping[str, Document],
-                 top_k: int = TOP_K) -> None:
+    def __init__(
+        self, corpus_dir: Path, embedder: Embedder, documents: Mapping[str, Document], top_k: int = TOP_K
+    ) -> None:
         self.documents = documents
         self.retriever = _stock_retriever(Path(corpus_dir), embedder, top_k)
 
@@ -191,7 +200,7 @@ def _embedding_class() -> Any:
     from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.core.bridge.pydantic import PrivateAttr
 
-    class ProjectEmbedding(BaseEmbedding):  # type: ignore[misc]
+    class ProjectEmbedding(BaseEmbedding):
         """Wraps an :class:`assistant.embedding.Embedder`; vectors come back as lists of floats."""
 
         _embedder: Any = PrivateAttr()

@@ -68,7 +68,9 @@ def load_gold(path: str | Path) -> list[dict[str, Any]]:
         item = _parse(line, path, number)
         seen = first_line.setdefault(item["id"], number)
         if seen != number:
-            raise GoldSetError(f"{path} line {number}: id {item['id']!r} repeats line {seen}. Give it a new id.")
+            raise GoldSetError(
+                f"{path} line {number}: id {item['id']!r} repeats line {seen}. Give it a new id."
+            )
         items.append(item)
     if not items:
         raise GoldSetError(f"The gold set {path} has no items. Add one JSON object per line.")
@@ -80,7 +82,9 @@ def _parse(line: str, path: Path, number: int) -> dict[str, Any]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise GoldSetError(f"{where} is not valid JSON ({exc.msg} at column {exc.colno}). Fix the line.") from exc
+        raise GoldSetError(
+            f"{where} is not valid JSON ({exc.msg} at column {exc.colno}). Fix the line."
+        ) from exc
     if not isinstance(item, dict):
         raise GoldSetError(f"{where} must be a JSON object, not {type(item).__name__}.")
     problem = validate_item(item)
@@ -116,11 +120,18 @@ def _check_values(item: Mapping[str, Any]) -> str | None:
     if not item["question"].strip():
         return '"question" is empty'
     for turn in item["history"]:
-        if not isinstance(turn, dict) or turn.get("role") not in ROLES or not isinstance(turn.get("content"), str):
+        if (
+            not isinstance(turn, dict)
+            or turn.get("role") not in ROLES
+            or not isinstance(turn.get("content"), str)
+        ):
             return f'each "history" entry needs "role" in {list(ROLES)} and a "content" string; got {turn!r}'
     for evidence in item["evidence"]:
-        if not (isinstance(evidence, dict) and isinstance(evidence.get("doc_id"), str)
-                and isinstance(evidence.get("quote"), str)):
+        if not (
+            isinstance(evidence, dict)
+            and isinstance(evidence.get("doc_id"), str)
+            and isinstance(evidence.get("quote"), str)
+        ):
             return f'each "evidence" entry needs "doc_id" and "quote" strings; got {evidence!r}'
     for group in item["key_facts"]:
         if not isinstance(group, list) or not all(isinstance(alias, str) for alias in group):

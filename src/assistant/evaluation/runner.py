@@ -69,8 +69,11 @@ class EvalResult:
 # ------------------------------------------------------------------------------------------ scoring
 
 
-def score_answers(items: Sequence[Mapping[str, Any]], answers: Sequence[Mapping[str, Any] | None],
-                  errors: Sequence[str | None]) -> list[dict[str, Any]]:
+def score_answers(
+    items: Sequence[Mapping[str, Any]],
+    answers: Sequence[Mapping[str, Any] | None],
+    errors: Sequence[str | None],
+) -> list[dict[str, Any]]:
     """Score each answer; a failed item (``None`` answer) is scored as an empty answer and fails.
 
     Args:
@@ -112,8 +115,12 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def system_result(name: str, items: Sequence[Mapping[str, Any]], answers: Sequence[Mapping[str, Any] | None],
-                  errors: Sequence[str | None]) -> SystemResult:
+def system_result(
+    name: str,
+    items: Sequence[Mapping[str, Any]],
+    answers: Sequence[Mapping[str, Any] | None],
+    errors: Sequence[str | None],
+) -> SystemResult:
     """Score and summarise one system's answers overall, per split and per kind."""
     rows = score_answers(items, answers, errors)
     splits = sorted({str(r["split"]) for r in rows})
@@ -137,8 +144,12 @@ def _progress(total: int, desc: str, enabled: bool) -> Any:
     return tqdm(total=total, desc=desc, unit="q", disable=not enabled, leave=False, dynamic_ncols=True)
 
 
-def _run(answer: Callable[[Mapping[str, Any]], dict[str, Any]], items: Sequence[Mapping[str, Any]],
-         desc: str, progress: bool) -> tuple[list[dict[str, Any] | None], list[str | None]]:
+def _run(
+    answer: Callable[[Mapping[str, Any]], dict[str, Any]],
+    items: Sequence[Mapping[str, Any]],
+    desc: str,
+    progress: bool,
+) -> tuple[list[dict[str, Any] | None], list[str | None]]:
     """Answer every item; an AssistantError fails that item only."""
     answers: list[dict[str, Any] | None] = []
     errors: list[str | None] = []
@@ -166,7 +177,9 @@ def _without_timings(answer: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if answer is None else {k: v for k, v in answer.items() if k != "timings_ms"}
 
 
-def determinism(first: Sequence[Mapping[str, Any] | None], second: Sequence[Mapping[str, Any] | None]) -> float | None:
+def determinism(
+    first: Sequence[Mapping[str, Any] | None], second: Sequence[Mapping[str, Any] | None]
+) -> float | None:
     """Share of items whose two answers are identical apart from ``timings_ms``.
 
     Args:
@@ -220,34 +233,37 @@ def evaluate(
         0.97
     """
     started = time.perf_counter()
-    items = [dict(item) for item in items]
-    if items:
-        assistant.ask(items[0]["question"])  # warm-up: first-call costs are not latency
-    first, errors = _run(_asker(assistant), items, "assistant", progress)
-    second, _ = _run(_asker(assistant), items, "assistant (repeat)", progress)
-    ours = system_result(ASSISTANT, items, first, errors)
+    gold = [dict(item) for item in items]
+    if gold:
+        assistant.ask(gold[0]["question"])  # warm-up: first-call costs are not latency
+    first, errors = _run(_asker(assistant), gold, "assistant", progress)
+    second, _ = _run(_asker(assistant), gold, "assistant (repeat)", progress)
+    ours = system_result(ASSISTANT, gold, first, errors)
     lat = latency(first)
     same = determinism(first, second)
     ours.overall.update(latency_p50_ms=lat["p50_ms"], latency_p95_ms=lat["p95_ms"], determinism=same)
     systems = {ASSISTANT: ours}
     if with_baselines:
-        systems.update(_baselines(assistant, items, progress, corpus_dir))
+        systems.update(_baselines(assistant, gold, progress, corpus_dir))
     meta = {
-        "items": len(items),
+        "items": len(gold),
         "index_version": assistant.index_version,
         "model": assistant.embedder.name,
         "seconds": round(time.perf_counter() - started, 1),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
-    return EvalResult(items, systems, lat, same, meta)
+    return EvalResult(gold, systems, lat, same, meta)
 
 
-def _baselines(assistant: Assistant, items: Sequence[Mapping[str, Any]], progress: bool,
-               corpus_dir: Path | None) -> dict[str, SystemResult]:
+def _baselines(
+    assistant: Assistant, items: Sequence[Mapping[str, Any]], progress: bool, corpus_dir: Path | None
+) -> dict[str, SystemResult]:
     from assistant.evaluation.baselines import build_baselines
 
     out = {}
-    for baseline in build_baselines(assistant.index, assistant.embedder, corpus_dir or assistant.settings.corpus_dir):
+    for baseline in build_baselines(
+        assistant.index, assistant.embedder, corpus_dir or assistant.settings.corpus_dir
+    ):
         answers, errors = _run(baseline.answer, items, baseline.name, progress)
         out[baseline.name] = system_result(baseline.name, items, answers, errors)
     return out
@@ -278,11 +294,14 @@ def write_reports(result: EvalResult, out_dir: Path, failures: list[str] | None 
     return paths
 
 
-def run_cli(settings: Settings, questions_path: Path, out_dir: Path, as_json: bool, with_baselines: bool) -> None:
+def run_cli(
+    settings: Settings, questions_path: Path, out_dir: Path, as_json: bool, with_baselines: bool
+) -> None:
     """The ``assistant eval`` command: load, evaluate, write the reports, print a table (or JSON).
 
     The gate (``thresholds.toml`` beside the gold set) is checked when that file exists; its failures
-    are listed in the output and the report but do not change the exit status (``make gate`` does).
+    are listed in the output and the report but do not change the exit status (``pytest -m gate``
+    enforces them).
 
     Args:
         settings: The CLI's settings (index and corpus folders, retrieval tunables).
@@ -298,12 +317,16 @@ def run_cli(settings: Settings, questions_path: Path, out_dir: Path, as_json: bo
     from assistant.pipeline import Assistant
 
     items = load_gold(questions_path)
-    assistant = Assistant.load(settings=settings, show_progress=True,
-                               on_warning=lambda m: click.echo(f"Warning: {m}", err=True))
+    assistant = Assistant.load(
+        settings=settings, show_progress=True, on_warning=lambda m: click.echo(f"Warning: {m}", err=True)
+    )
     result = evaluate(assistant, items, with_baselines=with_baselines, progress=True)
     thresholds = Path(questions_path).with_name("thresholds.toml")
-    failures = (gate.check(result.assistant.summary(), result.assistant.rows, thresholds)
-                if thresholds.is_file() else None)
+    failures = (
+        gate.check(result.assistant.summary(), result.assistant.rows, thresholds)
+        if thresholds.is_file()
+        else None
+    )
     paths = write_reports(result, Path(out_dir), failures)
     if as_json:
         click.echo(json.dumps(report.to_jsonable(result, failures), ensure_ascii=False, indent=1))
