@@ -83,6 +83,21 @@ def test_unchanged_text_reuses_its_embeddings(corpus_copy: Path, tmp_path: Path)
     np.testing.assert_allclose(np.linalg.norm(before.passage_vectors, axis=1), 1.0, atol=1e-5)
 
 
+def test_vectors_are_reused_only_for_the_exact_text_they_embed(corpus_copy: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir, CountingEmbedder(), SplitterSettings())
+    # Renaming a publisher changes the header embedded with each of that report's passages.
+    catalog = corpus_copy / "catalog.toml"
+    catalog.write_text(catalog.read_text().replace('publisher = "Ofsted"', 'publisher = "Ofsted (HMI)"'))
+    again = CountingEmbedder()
+    build_index(corpus_copy, index_dir, again, SplitterSettings())
+    letter = [p for p in load_index(index_dir).passages if p.doc_id == "2020-12-ofsted-focused-visit-letter"]
+    assert again.embedded == len(letter)  # exactly that report's passages; its sentences are unchanged
+    fresh = build_index(corpus_copy, tmp_path / "fresh", KeywordEmbedder(), SplitterSettings())
+    np.testing.assert_allclose(load_index(index_dir).passage_vectors, load_index(tmp_path / "fresh").passage_vectors)
+    assert fresh.passages == len(load_index(index_dir).passages)
+
+
 def test_a_failed_build_leaves_the_previous_index_intact(corpus_copy: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index(corpus_copy, index_dir, KeywordEmbedder(), SplitterSettings())

@@ -551,3 +551,15 @@ def test_aggregate_scored_rows_and_empty_groups() -> None:
     assert out["key_fact_recall"] == pytest.approx(0.5)
     assert out["hit@10"] == pytest.approx(0.5)  # good answer: hit at rank 2; abstention: no evidence
     assert aggregate([])["n"] == 0
+
+
+def test_wrong_figures_are_checked_in_the_quotes_not_the_source_labels() -> None:
+    from assistant.evaluation.metrics import claims_text
+
+    answer = {"answer": "**Ofsted** (inspection letter, 4 December 2020): “The visit was on 20 October 2020.” [1]",
+              "citations": [{"n": 1, "quote": "The visit was on 20 October 2020."}]}
+    # The document's own date in the label is not a claim about when the visit was.
+    assert not wrong_figure_present(claims_text(answer), ["4 December 2020"])
+    assert wrong_figure_present(claims_text(answer), ["20 October 2020"])
+    # Figures outside the labels still count, quoted or not.
+    assert wrong_figure_present(claims_text({"answer": "It was on 4 December 2020 [1]."}), ["4 December 2020"])

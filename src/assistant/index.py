@@ -30,7 +30,7 @@ from assistant.types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vector_keys.json (hash of the exact text behind each vector)
 MANIFEST = "manifest.json"
 
 
@@ -214,9 +214,16 @@ def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
         old = load_index(index_dir)
     except IndexStoreError:
         return {}
-    texts = [embedding_text(p, old.documents[p.doc_id]) for p in old.passages] + [s.text for s in old.sentences]
+    try:
+        # The hashes of the texts that were actually embedded, saved beside the vectors: recomputing them
+        # with today's code would pair old vectors with new texts whenever what is embedded changes.
+        keys = json.loads((index_dir / "vector_keys.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
     vectors = np.vstack([old.passage_vectors, old.sentence_vectors])
-    return {_text_key(t): v for t, v in zip(texts, vectors, strict=True)}
+    if len(keys) != len(vectors):
+        return {}
+    return dict(zip(keys, vectors, strict=True))
 
 
 def _embed_with_cache(
@@ -256,6 +263,8 @@ def _write_atomically(
         (tmp / "documents.json").write_text(json.dumps(docs, indent=1, ensure_ascii=False), encoding="utf-8")
         _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
         _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
+        keys = [_text_key(t) for t in passage_texts] + [_text_key(s.text) for s in sentences]
+        (tmp / "vector_keys.json").write_text(json.dumps(keys), encoding="utf-8")
         for name, vectors in (("passages.faiss", passage_vectors), ("sentences.faiss", sentence_vectors)):
             flat = faiss.IndexFlatIP(manifest.dim)
             if len(vectors):

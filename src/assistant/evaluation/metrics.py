@@ -240,6 +240,20 @@ def _figure_pattern(figure: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?<!\d[.,])" + re.escape(figure) + r"(?!\w)(?![.,]\d)")
 
 
+_SOURCE_LABEL = re.compile(r"\*\*[^*\n]+\*\*\s*\([^)\n]*\):")
+
+
+def claims_text(answer: Mapping[str, Any]) -> str:
+    """The answer's text without markers and without its source labels (``**Publisher** (kind, date):``):
+    a label carries its document's own publication date, which is not a claim the answer makes.
+
+    Example:
+        >>> claims_text({"answer": "**Ofsted** (letter, 4 December 2020): “On 20 October.” [1]"}).strip()
+        '“On 20 October.”'
+    """
+    return strip_markers(_SOURCE_LABEL.sub(" ", str(answer.get("answer") or "")))
+
+
 def wrong_figure_present(answer_text: str, wrong_figures: Sequence[str]) -> bool:
     """Whether any known wrong figure appears in the answer as a whole token sequence.
 
@@ -480,7 +494,7 @@ def score_item(
     abstained = bool(answer.get("abstained"))
     must_not = list(item.get("must_not_contain") or [])
     row["key_fact_recall"] = key_fact_recall(text, item.get("key_facts") or []) if answerable else None
-    row["wrong_figure"] = wrong_figure_present(text, item.get("wrong_figures") or [])
+    row["wrong_figure"] = wrong_figure_present(claims_text(answer), item.get("wrong_figures") or [])
     row["quote_fidelity"] = quote_fidelity(answer)
     row["citation_validity"] = citation_validity(answer)
     row["citation_precision"] = citation_precision(answer, item)
