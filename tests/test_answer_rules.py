@@ -45,6 +45,7 @@ def test_ordinary_questions_are_left_alone(question: str) -> None:
 def test_unknown_names_and_years_are_found_known_ones_are_not() -> None:
     known = {"ofst": 1.0, "west": 1.0, "sussex": 1.0, "2023": 1.0, "hampshir": 1.0}
     assert unknown_names("What did Ofsted say about Norfolk in 2031?", known) == ["Norfolk", "2031"]
+    assert unknown_names("What was Norfolk's rating?", known) == ["Norfolk"]
     assert unknown_names("What did Ofsted say about West Sussex and Hampshire in 2023?", known) == []
     # The word opening the question is capitalised by grammar, not because it is a name.
     assert unknown_names("Fostering in West Sussex?", known) == []

@@ -181,3 +181,19 @@ def test_the_real_result_made_worse_fails_the_gate(real_result: EvalResult) -> N
     worse["overall"]["hit@5"] -= 0.1
     failures = gate.check(worse, [], THRESHOLDS)
     assert any(f.startswith("hit@5 ") and "(overall)" in f for f in failures), failures
+
+
+def test_known_failing_critical_items_are_a_ratchet(tmp_path: Path) -> None:
+    from assistant.evaluation.gate import check
+
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text('[min]\npass_rate = 0.0\n\n[critical]\nknown_failing = ["q2"]\n')
+    rows = [{"id": "q1", "critical": True, "passed": True}, {"id": "q2", "critical": True, "passed": False,
+                                                              "abstained": True}]
+    assert check({"pass_rate": 0.5}, rows, thresholds) == []
+    # A critical item not on the list fails the gate.
+    worse = [{**rows[0], "passed": False, "abstained": True}, rows[1]]
+    assert any("critical item q1 failed" in f for f in check({"pass_rate": 0.5}, worse, thresholds))
+    # A listed item that now passes must come off the list.
+    better = [rows[0], {**rows[1], "passed": True}]
+    assert any("q2 now passes" in f for f in check({"pass_rate": 0.5}, better, thresholds))

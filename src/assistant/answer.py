@@ -7,7 +7,7 @@ repeating, and writing the Markdown. Nothing here is generated: every quoted cha
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +75,7 @@ def question_shape(question: str) -> tuple[bool, bool]:
     return bool(_COMPARE.search(question)), bool(_LIST.search(question))
 
 
-_NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:[-'][A-Za-z]+)?)\b|\b((?:19|20)\d\d)\b")
+_NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:-[A-Za-z]+)?(?:'s)?)\b|\b((?:19|20)\d\d)\b")
 
 
 def unknown_names(question: str, known_terms: set[str] | dict[str, float]) -> list[str]:
@@ -88,17 +88,30 @@ def unknown_names(question: str, known_terms: set[str] | dict[str, float]) -> li
         word = match.group(1) or match.group(2)
         stems = terms(word)
         if stems and all(t not in known_terms for t in stems):
-            out.append(word)
+            out.append(re.sub(r"'s$", "", word))
     return out
 
 
-def lexical_overlap(question_terms: Sequence[str], text_terms: set[str], idf: dict[str, float], unseen: float) -> float:
-    """IDF-weighted share of the question's distinct terms found in ``text_terms`` (0..1)."""
+def lexical_overlap(
+    question_terms: Sequence[str],
+    text_terms: set[str],
+    idf: dict[str, float],
+    unseen: float,
+    alternatives: Mapping[str, set[str]] | None = None,
+) -> float:
+    """IDF-weighted share of the question's distinct terms found in ``text_terms`` (0..1).
+
+    A term also counts as found when one of its ``alternatives`` (glossary expansions: "rated" ->
+    "judged") is there.
+    """
     wanted = set(question_terms)
     if not wanted:
         return 0.0
+    alternatives = alternatives or {}
     total = sum(idf.get(t, unseen) for t in wanted)
-    found = sum(idf.get(t, unseen) for t in wanted if t in text_terms)
+    found = sum(
+        idf.get(t, unseen) for t in wanted if t in text_terms or alternatives.get(t, set()) & text_terms
+    )
     return found / total if total else 0.0
 
 
@@ -132,6 +145,7 @@ def score_sentences(
     wanted: str | None = None,
     type_bonus: float = 0.1,
     weights: tuple[float, float, float] = (0.55, 0.30, 0.15),
+    alternatives: Mapping[str, set[str]] | None = None,
 ) -> list[Evidence]:
     """Score each candidate sentence: ``weights`` x (its cosine to the question, its keyword overlap, its
     passage's score).
@@ -146,7 +160,7 @@ def score_sentences(
     dense = sentence_vectors @ query_vector
     out = []
     for (sentence, passage, passage_score), d, words in zip(candidates, dense, sentence_terms, strict=True):
-        lexical = lexical_overlap(question_terms, words, idf, unseen)
+        lexical = lexical_overlap(question_terms, words, idf, unseen, alternatives)
         score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
         if wanted is not None and has_answer_type(sentence.text, wanted):
             score += type_bonus

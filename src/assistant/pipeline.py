@@ -7,7 +7,9 @@ and the evaluation all go through ``Assistant.ask``.
 from __future__ import annotations
 
 import logging
+import re
 import time
+from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from assistant.index import Index, Manifest, build_index, load_index, stale_reas
 from assistant.instructions import strip_instructions
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
-from assistant.search_text import expand, idf_table, terms, unseen_idf
+from assistant.search_text import alternatives, expand, idf_table, terms, unseen_idf
 from assistant.settings import Settings
 from assistant.text import human_date
 from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
@@ -89,12 +91,21 @@ class Assistant:
         self.embedder = embedder
         self.settings = settings
         texts = [embedding_text(p, index.documents[p.doc_id]) for p in index.passages]
+        self._doc_offsets: dict[str, int] = {}
+        for i, p in enumerate(index.passages):
+            self._doc_offsets.setdefault(p.doc_id, i - p.position)
         self._idf = idf_table(texts)
         self._unseen = unseen_idf(len(texts))
         self._sentence_terms = [set(terms(s.text)) for s in index.sentences]
         header_terms = {d.doc_id: set(terms(f"{d.title} {d.publisher} {d.kind} {d.date or ''}")) |
                         set(terms(human_date(d.date))) for d in index.documents.values()}
         self._scoring_terms = [self._sentence_terms[s.sentence_id] | header_terms[s.doc_id] for s in index.sentences]
+        for s in index.sentences:
+            if "\t" in s.text:  # a table row: it inherits its table's header words ("Judgement", "Grade")
+                passage = index.passages[self._position_of(s.passage_id)]
+                header = passage.text.split("\n", 1)[0]
+                if "\t" in header and header != s.text:
+                    self._scoring_terms[s.sentence_id] = self._scoring_terms[s.sentence_id] | set(terms(header))
         titles = title_sentences(index.sentences)
         self._quotable = [
             quotable(s, len(self._sentence_terms[s.sentence_id]), s.sentence_id in titles) for s in index.sentences
@@ -102,6 +113,9 @@ class Assistant:
         self._passage_terms = [set(terms(t)) for t in texts]
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
+
+    def _position_of(self, passage_id: str) -> int:
+        return int(passage_id.rsplit("#", 1)[1]) + self._doc_offsets[passage_id.rsplit("#", 1)[0]]
 
     @classmethod
     def load(
@@ -171,6 +185,7 @@ class Assistant:
             self.settings.fusion, self.settings.dense_weight, self.settings.rrf_k,
             self._best_sentence_per_passage(query_vector),
         )
+        ranked = self._prefer_named_years(ranked, standalone)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
         answer_md, citations, abstained, related = self._answer(standalone, query_vector, ranked, passages)
@@ -183,6 +198,21 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
+
+    def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
+        """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents
+        dated that year a little higher (``year_bonus``), without excluding the others."""
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+        if not years or not ranked:
+            return ranked
+        bonus = self.settings.year_bonus
+        boosted = [
+            replace(s, score=s.score + bonus)
+            if (self.index.documents[self.index.passages[s.passage].doc_id].date or "")[:4] in years
+            else s
+            for s in ranked
+        ]
+        return sorted(boosted, key=lambda s: (-s.score, s.passage))
 
     def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray:
         """For each passage, the cosine of its sentence closest to the query (-1 when it has none)."""
@@ -234,9 +264,11 @@ class Assistant:
         related = passages[: s.related_passages]
         unknown = unknown_names(standalone, self._idf)
         if unknown:
-            reason = f"They never mention {', '.join(dict.fromkeys(unknown))}."
+            names = list(dict.fromkeys(unknown))
+            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+            reason = f"They never mention {listed}."
             return abstention(self.index.documents, related, reason), (), True, related
-        if not evidence or not self._supported(evidence, question_terms):
+        if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
             return abstention(self.index.documents, related), (), True, related
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
@@ -264,9 +296,12 @@ class Assistant:
             self.settings.type_bonus,
             (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
              self.settings.sentence_passage_weight),
+            alternatives(question),
         )
 
-    def _supported(self, evidence: list[Evidence], question_terms: list[str]) -> bool:
+    def _supported(
+        self, evidence: list[Evidence], question_terms: list[str], synonyms: dict[str, set[str]]
+    ) -> bool:
         """Whether the evidence answers the question, rather than only touching its subject."""
         best = evidence[0]
         if best.score < self.settings.min_sentence_score:
@@ -278,5 +313,5 @@ class Assistant:
             seen |= self._passage_terms[self._position[e.passage.passage_id]]
         from assistant.answer import lexical_overlap
 
-        coverage = lexical_overlap(question_terms, seen, self._idf, self._unseen)
+        coverage = lexical_overlap(question_terms, seen, self._idf, self._unseen, synonyms)
         return coverage >= self.settings.min_coverage or best.dense >= 0.62

@@ -43,6 +43,10 @@ GLOSSARY: dict[str, str] = {
     "judgement": "judged rating grade",
     "rating": "judgement judged grade",
     "rated": "judged judgement grade",
+    "judged": "judgement grade rating",
+    "judge": "judgement grade rating",
+    "inspected": "inspection ofsted",
+    "graded": "judgement judged grade",
     "grade": "judgement judged",
     "cost": "£ million investment funding budget spend",
     "money": "£ million investment funding budget",
@@ -101,6 +105,16 @@ def expand(question: str) -> str:
     if "we care for" in question.lower() or "cared for" in question.lower():
         extra.append("looked after children in care")
     return question if not extra else f"{question} ({'; '.join(extra)})"
+
+
+def alternatives(question: str) -> dict[str, set[str]]:
+    """For each question word with a glossary entry, its stem -> the stems of its expansion."""
+    out: dict[str, set[str]] = {}
+    for word in {w.lower() for w in re.findall(r"[A-Za-z']+", question)}:
+        if word in GLOSSARY:
+            for stem in terms(word):
+                out.setdefault(stem, set()).update(terms(GLOSSARY[word]))
+    return out
 
 
 def idf_table(texts: list[str]) -> dict[str, float]:
