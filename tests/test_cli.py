@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from assistant import cli
-
 from conftest import CORPUS
 
 

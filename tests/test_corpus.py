@@ -8,7 +8,6 @@ import pytest
 
 from assistant.corpus import infer_date, load_corpus
 from assistant.errors import CorpusError
-
 from conftest import CORPUS
 
 
@@ -21,7 +20,7 @@ def test_catalogue_gives_every_real_report_its_metadata() -> None:
 
 
 def test_uncatalogued_file_loads_with_inferred_title_and_date_and_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "visit.txt").write_text("\n## Monitoring visit letter\n\n12 January 2021\n\nDear Sir\n", encoding="utf-8")
+    (tmp_path / "visit.txt").write_text("\n## Monitoring visit letter\n\n12 January 2021\n\nDear Sir\n", encoding="utf-8")  # noqa: E501
     loaded = load_corpus(tmp_path)
     (document,) = loaded.documents
     assert document.title == "Monitoring visit letter"

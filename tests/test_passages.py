@@ -6,7 +6,6 @@ from assistant.corpus import load_corpus
 from assistant.passages import SplitterSettings, sentence_spans, split_document
 from assistant.tokens import count_tokens
 from assistant.types import Document
-
 from conftest import CORPUS
 
 

@@ -24,7 +24,7 @@ _LIST = re.compile(r"\b(list|areas|points|which|what are|what were|main|key|all 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)
+_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
     r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
@@ -252,9 +252,14 @@ def compose(
 def _adjacent_groups(evidence: list[Evidence]) -> list[list[Evidence]]:
     groups: list[list[Evidence]] = []
     for e in evidence:
-        if groups and groups[-1][-1].passage.passage_id == e.passage.passage_id and (
-            groups[-1][-1].sentence.sentence_id + 1 == e.sentence.sentence_id
-        ) and "\n" not in e.passage.text[groups[-1][-1].sentence.char_end - e.passage.char_start : e.sentence.char_start - e.passage.char_start]:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.passage.passage_id == e.passage.passage_id
+            and last.sentence.sentence_id + 1 == e.sentence.sentence_id
+            # Next sentences on the same line only: a quote never runs across a line break.
+            and "\n" not in e.passage.text[last.sentence.char_end - e.passage.char_start : e.sentence.char_start - e.passage.char_start]  # noqa: E501
+        ):
             groups[-1].append(e)
         else:
             groups.append([e])

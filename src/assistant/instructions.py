@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 # Markup that hides text from a reader: HTML comments and bracketed "system" notices.
-_HIDDEN = re.compile(r"<!--.*?(?:-->|$)|\[(?:system|assistant|admin|developer|note to (?:the )?(?:ai|assistant))\b[^\]]*\]?",
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)|\[(?:system|assistant|admin|developer|note to (?:the )?(?:ai|assistant))\b[^\]]*\]?",  # noqa: E501
                      re.I | re.S)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*|\n")
 # Phrases that address the assistant itself rather than ask about the reports.

@@ -291,7 +291,8 @@ def sentence_spans(text: str, start: int, end: int, keep_markers: bool = False) 
     """
     spans: list[tuple[int, int]] = []
     segment_start: int | None = None
-    lines = [ln for ln in _lines(text[start:end])]
+    prev_end = start
+    lines = _lines(text[start:end])
     for k, ln in enumerate(lines):
         a, b = start + ln.start, start + ln.end
         if _is_blank(ln):

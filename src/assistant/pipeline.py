@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import replace
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

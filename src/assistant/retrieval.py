@@ -111,7 +111,10 @@ def retrieve(
             for p in pool
         ]
     else:
-        fused = [dense_weight * float(d) + (1 - dense_weight) * float(s) / top_kw for d, s in zip(dense, keyword, strict=True)]
+        fused = [
+            dense_weight * float(d) + (1 - dense_weight) * float(s) / top_kw
+            for d, s in zip(dense, keyword, strict=True)
+        ]
     scored = [
         Scored(p, float(f), float(d), float(s) / top_kw)
         for p, f, d, s in zip(pool, fused, dense, keyword, strict=True)

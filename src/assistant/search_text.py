@@ -68,16 +68,7 @@ def _stemmer() -> Any:
 
 
 # Function words and the words of asking ("what did they say about...") carry no topic.
-_QUESTION_WORDS = """
-a about above after again against all am an and any are as at be because been before being below between
-both but by can could did do does doing done down during each few for from further get got had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most my
-myself no nor not now of off on once only or other our ours ourselves out over own same she should so some
-such than that the their theirs them themselves then there these they this those through to too under until
-up very was we were what when where which while who whom why will with would you your yours yourself also
-say said says tell told mention mentioned anything something thing things much many whether regarding
-according please report reports let know us did does
-""".split()
+_QUESTION_WORDS = ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "also", "say", "said", "says", "tell", "told", "mention", "mentioned", "anything", "something", "thing", "things", "much", "many", "whether", "regarding", "according", "please", "report", "reports", "let", "know", "us", "did", "does"]  # noqa: E501
 
 
 @lru_cache(maxsize=1)
