@@ -7,7 +7,21 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import answer_type, has_answer_type, quotable, title_sentences, unknown_names
+from pathlib import Path
+
+from assistant.answer import (
+    answer_type,
+    asserted_grades,
+    grade_premise_conflict,
+    grades_in,
+    has_answer_type,
+    quotable,
+    title_sentences,
+    unknown_names,
+)
+from assistant.embedding import KeywordEmbedder
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
 from assistant.instructions import strip_instructions
 from assistant.types import Sentence
 
@@ -71,7 +85,10 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [("When did the visit take place?", "date"), ("What year was the plan adopted?", "date"),
-     ("How much did the programme cost?", "number"), ("What percentage of children felt safe?", "number"),
+     ("How much did the programme cost?", "money"), ("What was the budget for fostering?", "money"),
+     ("What percentage of children felt safe?", "share"), ("What proportion of visits were late?", "share"),
+     ("How many visits were there?", "number"), ("How long did the review take?", "number"),
+     ("How was adoption judged?", "grade"), ("What rating did fostering get?", "grade"),
      ("What did inspectors find?", None)],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
@@ -83,3 +100,75 @@ def test_has_answer_type() -> None:
     assert not has_answer_type("The visit went well.", "date")
     assert has_answer_type("It cost £2.5m.", "number") and has_answer_type("Twelve areas were named.", "number")
     assert not has_answer_type("Costs were managed.", "number")
+
+    assert has_answer_type("It cost £2.5m.", "money") and has_answer_type("A further 3 million pounds.", "money")
+    assert not has_answer_type("Phase 1 added 39% more staff.", "money")
+    assert has_answer_type("Some 39% of carers replied.", "share") and has_answer_type("Half of them left.", "share")
+    assert not has_answer_type("Twelve areas were named.", "share")
+    assert has_answer_type("Adoption\tGood", "grade") and not has_answer_type("Adoption went well.", "grade")
+
+
+def test_grades_stated_as_judgements_not_as_prose() -> None:
+    assert grades_in("Overall effectiveness\tRequires improvement to be good") == {"requires improvement"}
+    assert grades_in("Leaders were judged to be 'Good' and services rated inadequate.") == {"good", "inadequate"}
+    assert grades_in("We aim for a consistently good and ultimately outstanding service.") == set()
+    assert asserted_grades("Why was the service rated outstanding?") == {"outstanding"}
+    assert asserted_grades("Was it an inadequate judgement?") == {"inadequate"}
+    assert asserted_grades("What was the overall grade?") == set()
+    assert asserted_grades("Did good practice spread?") == set()
+
+
+def test_a_judgement_the_evidence_contradicts_is_a_false_premise() -> None:
+    evidence = ["Overall effectiveness\tRequires improvement to be good", "Leaders want an outstanding service."]
+    reason = grade_premise_conflict("Why was the service rated outstanding?", evidence)
+    assert "outstanding" in reason and "requires improvement" in reason
+    # The premise holds, the question states no grade, or the evidence states none: no conflict.
+    assert grade_premise_conflict("Why was the service rated requires improvement?", evidence) == ""
+    assert grade_premise_conflict("What was the overall judgement?", evidence) == ""
+    assert grade_premise_conflict("Why was it rated outstanding?", ["Leaders want a better service."]) == ""
+
+
+REPORT = """Inspection of Northshire children's services
+
+Inspection dates: 3 to 14 June 2024
+
+Judgement\tGrade
+Overall effectiveness\tRequires improvement to be good
+The experiences and progress of children in care\tGood
+
+1. Inspectors found that the new case recording system has been introduced across all teams this year.
+
+2. The council's fostering service recruited more foster carers than in any previous year.
+
+3. The council invested £4.2m in its fostering service to raise allowances for foster carers.
+"""
+
+
+@pytest.fixture(scope="module")
+def northshire(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """A one-report collection about a made-up council, indexed with the keyword embedder."""
+    root = tmp_path_factory.mktemp("northshire")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "northshire-ilacs-2024.txt").write_text(REPORT, encoding="utf-8")
+    return Assistant.load(index_dir=root / "index", corpus_dir=root / "corpus", settings=Settings.load(environ={}),
+                          embedder=KeywordEmbedder())
+
+
+def test_false_premise_about_a_judgement_abstains_and_says_why(northshire: Assistant) -> None:
+    answer = northshire.ask("Why were Northshire's children's services rated outstanding overall in 2024?")
+    assert answer.abstained and not answer.citations
+    assert "“outstanding”" in answer.answer and "“requires improvement”" in answer.answer
+    assert answer.related  # the passages with the real judgement are offered, labelled as related
+
+
+def test_a_sum_of_money_is_answered_only_with_one(northshire: Assistant) -> None:
+    paid = northshire.ask("How much did the council invest in its fostering service for foster carers?")
+    assert not paid.abstained and "£4.2m" in paid.answer
+    unpriced = northshire.ask("How much did the new case recording system cost?")
+    assert unpriced.abstained and "sum of money" in unpriced.answer
+
+
+def test_a_judgement_question_quotes_the_judgement(northshire: Assistant) -> None:
+    answer = northshire.ask("How were children in care judged by the 2024 inspection?")
+    assert not answer.abstained
+    assert "The experiences and progress of children in care\tGood" in answer.citations[0].quote

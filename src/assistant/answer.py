@@ -41,22 +41,101 @@ _NUMBER_IN_TEXT = re.compile(
 )
 
 
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price)\b|"
+    r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b",
+    re.I,
+)
+_SHARE_QUESTION = re.compile(r"\bwhat (?:proportion|percentage|share|percent)\b|\bby what percentage\b", re.I)
+_MONEY_IN_TEXT = re.compile(r"[£$€]|\b(?:million|billion|pounds?)\b", re.I)
+_SHARE_IN_TEXT = re.compile(
+    r"%|\bper ?cent\b|\b(?:half|third|quarter|majority|minority|most|proportion)\b", re.I
+)
+# Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
+# "phase 1" or "39%". A question of one of these kinds abstains when no top sentence holds one.
+STRICT_TYPES = frozenset({"money", "share"})
+
+
+_GRADE_QUESTION = re.compile(r"\b(?:judged|rated|graded|grade[sd]?|ratings?|judgements?|judgments?)\b", re.I)
+
+
 def answer_type(question: str) -> str | None:
-    """The kind of fact a question asks for: "date", "number", or None."""
+    """The kind of fact a question asks for: "date", "money", "share" (a percentage or proportion),
+    "grade" (an Ofsted judgement), "number", or None."""
     if _WHEN.search(question):
         return "date"
+    if _MONEY_QUESTION.search(question):
+        return "money"
+    if _SHARE_QUESTION.search(question):
+        return "share"
+    if _GRADE_QUESTION.search(question):
+        return "grade"
     if _HOW_MANY.search(question):
         return "number"
     return None
 
 
 def has_answer_type(text: str, kind: str | None) -> bool:
-    """Whether a sentence holds the kind of fact asked for (a date, a figure)."""
+    """Whether a sentence holds the kind of fact asked for (a date, a sum of money, a share, a figure, an
+    Ofsted judgement)."""
     if kind == "date":
         return bool(_DATE_IN_TEXT.search(text))
+    if kind == "money":
+        return bool(_MONEY_IN_TEXT.search(text))
+    if kind == "share":
+        return bool(_SHARE_IN_TEXT.search(text))
     if kind == "number":
         return bool(_NUMBER_IN_TEXT.search(text))
+    if kind == "grade":
+        return bool(grades_in(text))
     return True
+
+
+# Ofsted's four-point scale, the vocabulary of every inspection judgement.
+_GRADE = r"outstanding|good|requires improvement(?: to be good)?|inadequate"
+_GRADE_ASSERTED = re.compile(
+    rf"\b(?:rated|judged|graded|grade[sd]?|rating|judgements?|judgments?|found to be|deemed)\b"
+    rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b(outstanding|good|inadequate)\s+"
+    rf"(?:rating|grade|judgements?|judgments?|overall)\b",
+    re.I,
+)
+# A grade stated as a judgement: after a judging word, in quotes, or in a table cell. Not prose such as
+# "a consistently good and ultimately outstanding service".
+_GRADE_IN_TEXT = re.compile(
+    rf"(?:\b(?:judged|rated|graded|judgements?|judgments?|grade[sd]?|rating|remains?|as)\W+"
+    rf"(?:(?:to be|as|at|overall)\W+)?|[\t'‘\"“])({_GRADE})\b",
+    re.I,
+)
+
+
+def _grade(phrase: str) -> str:
+    phrase = phrase.lower()
+    return "requires improvement" if phrase.startswith("requires improvement") else phrase
+
+
+def asserted_grades(question: str) -> set[str]:
+    """Ofsted grades the question takes as given ("why was it rated outstanding?" -> {"outstanding"})."""
+    return {_grade(m.group(1) or m.group(2)) for m in _GRADE_ASSERTED.finditer(question)}
+
+
+def grades_in(text: str) -> set[str]:
+    """Ofsted grades a sentence states as a judgement ("judged to be 'Good'"; "Requires improvement to be
+    good" is one grade, not "good")."""
+    return {_grade(m.group(1)) for m in _GRADE_IN_TEXT.finditer(text)}
+
+
+def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
+    """A false premise about a judgement: the question assumes a grade that the best evidence never states
+    while it states another one. Returns the reason to give, or "" when there is no conflict."""
+    assumed = asserted_grades(question)
+    if not assumed:
+        return ""
+    stated = set().union(*(grades_in(t) for t in texts)) if texts else set()
+    if not stated or assumed & stated:
+        return ""
+    wanted = " or ".join(sorted(f"“{g}”" for g in assumed))
+    found = ", ".join(sorted(f"“{g}”" for g in stated))
+    return f"The question assumes a judgement of {wanted}; the closest passages state {found} instead."
 
 
 @dataclass(frozen=True)
@@ -166,6 +245,19 @@ def score_sentences(
             score += type_bonus
         out.append(Evidence(sentence, passage, score, float(d), lexical))
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
+
+
+_TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion"}
+
+
+def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
+    """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): the
+    question asks for a sum of money or a share that none of them gives, or it assumes an Ofsted
+    judgement that they contradict."""
+    wanted = answer_type(question)
+    if wanted in STRICT_TYPES and not any(has_answer_type(e.sentence.text, wanted) for e in chosen):
+        return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
+    return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
 
 def select_quotes(

@@ -30,7 +30,7 @@ from assistant.types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: vector_keys.json (hash of the exact text behind each vector)
+FORMAT_VERSION = 3  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense texts
 MANIFEST = "manifest.json"
 
 
@@ -170,10 +170,13 @@ def build_index(
         sentences.extend(Sentence(s.sentence_id + offset, *_rest(s)) for s in ss)
 
     docs = {d.doc_id: d for d in loaded.documents}
+    # The document's title helps the embedding place a passage ("the focused visit letter") but, repeated
+    # in every passage, would swamp BM25's term weights, so only the embedded text carries it.
     passage_texts = [embedding_text(p, docs[p.doc_id]) for p in passages]
+    dense_texts = [embedding_text(p, docs[p.doc_id], with_title=True) for p in passages]
     sentence_texts = [s.text for s in sentences]
     cache = _reusable_vectors(Path(index_dir), embedder)
-    vectors = _embed_with_cache(passage_texts + sentence_texts, embedder, cache, show_progress)
+    vectors = _embed_with_cache(dense_texts + sentence_texts, embedder, cache, show_progress)
     passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
 
     files, catalog = corpus_fingerprint(Path(corpus_dir))
@@ -193,7 +196,7 @@ def build_index(
     )
     _write_atomically(
         Path(index_dir), manifest, loaded.documents, passages, sentences, passage_vectors, sentence_vectors,
-        passage_texts,
+        passage_texts, dense_texts,
     )
     return manifest
 
@@ -249,7 +252,9 @@ def _write_atomically(
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     passage_texts: list[str],
+    dense_texts: list[str],
 ) -> None:
+    """``passage_texts`` are keyword-indexed, ``dense_texts`` are what ``passage_vectors`` embed."""
     import bm25s
     import faiss
 
@@ -263,7 +268,7 @@ def _write_atomically(
         (tmp / "documents.json").write_text(json.dumps(docs, indent=1, ensure_ascii=False), encoding="utf-8")
         _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
         _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
-        keys = [_text_key(t) for t in passage_texts] + [_text_key(s.text) for s in sentences]
+        keys = [_text_key(t) for t in dense_texts] + [_text_key(s.text) for s in sentences]
         (tmp / "vector_keys.json").write_text(json.dumps(keys), encoding="utf-8")
         for name, vectors in (("passages.faiss", passage_vectors), ("sentences.faiss", sentence_vectors)):
             flat = faiss.IndexFlatIP(manifest.dim)

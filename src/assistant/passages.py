@@ -100,11 +100,14 @@ def split_document(
     return passages, sentences
 
 
-def embedding_text(passage: Passage, doc: Document) -> str:
+def embedding_text(passage: Passage, doc: Document, with_title: bool = False) -> str:
     """What is embedded and keyword-indexed for a passage: a short header naming its document (publisher,
-    kind, date) and section, then its text. The header lets "what did the 2019 article say" or "the
-    commissioner's view" find passages whose own words never name their source."""
+    kind, date, and with ``with_title`` its title) and section, then its text. The header lets "what did
+    the 2019 article say" or "the commissioner's view" find passages whose own words never name their
+    source."""
     header = f"{doc.publisher}, {doc.kind}, {human_date(doc.date)}."
+    if with_title:
+        header = f"{doc.title}. {header}"
     if passage.section:
         header += f" {passage.section}."
     return f"{header}\n{passage.text}"

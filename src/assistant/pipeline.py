@@ -27,6 +27,7 @@ from assistant.answer import (
     score_sentences,
     select_quotes,
     title_sentences,
+    unanswered_reason,
     unknown_names,
 )
 from assistant.conversation import standalone_question
@@ -100,6 +101,8 @@ class Assistant:
         header_terms = {d.doc_id: set(terms(f"{d.title} {d.publisher} {d.kind} {d.date or ''}")) |
                         set(terms(human_date(d.date))) for d in index.documents.values()}
         self._scoring_terms = [self._sentence_terms[s.sentence_id] | header_terms[s.doc_id] for s in index.sentences]
+        # Every word the collection uses, its documents' titles included (a council may be named only there).
+        self._known_terms = set(self._idf).union(*header_terms.values())
         for s in index.sentences:
             if "\t" in s.text:  # a table row: it inherits its table's header words ("Judgement", "Grade")
                 passage = index.passages[self._position_of(s.passage_id)]
@@ -262,7 +265,7 @@ class Assistant:
         evidence = self._evidence(top, query_vector, question_terms, standalone)
         comparison, wants_list = question_shape(standalone)
         related = passages[: s.related_passages]
-        unknown = unknown_names(standalone, self._idf)
+        unknown = unknown_names(standalone, self._known_terms)
         if unknown:
             names = list(dict.fromkeys(unknown))
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
@@ -273,6 +276,9 @@ class Assistant:
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
+        reason = unanswered_reason(standalone, chosen)
+        if reason:
+            return abstention(self.index.documents, related, reason), (), True, related
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
