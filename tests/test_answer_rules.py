@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from pathlib import Path
-
 from assistant.answer import (
     answer_type,
     asserted_grades,
@@ -20,9 +18,9 @@ from assistant.answer import (
     unknown_names,
 )
 from assistant.embedding import KeywordEmbedder
+from assistant.instructions import strip_instructions
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.instructions import strip_instructions
 from assistant.types import Sentence
 
 
