@@ -170,3 +170,13 @@ def test_a_judgement_question_quotes_the_judgement(northshire: Assistant) -> Non
     answer = northshire.ask("How were children in care judged by the 2024 inspection?")
     assert not answer.abstained
     assert "The experiences and progress of children in care\tGood" in answer.citations[0].quote
+
+
+def test_words_of_asking_are_not_topic_words() -> None:
+    from assistant.search_text import terms
+
+    # "want", "think", "happen" say how a councillor asks, not what about: they must not count as content
+    # the evidence has to cover, or plain questions abstain.
+    assert terms("What did the commissioner want done about schools?") == terms("commissioner done schools")
+    assert terms("When did the restructure actually happen?") == terms("restructure")
+    assert "foster" in terms("What do they think about foster carers?")
