@@ -60,6 +60,18 @@ def test_filters_narrow_to_the_chosen_documents(fake_assistant: Assistant) -> No
     assert {p.date[:4] for p in dated.passages if p.date} == {"2022"}
 
 
+def test_an_abstention_under_filters_names_what_was_searched(fake_assistant: Assistant) -> None:
+    letter = "2020-12-ofsted-focused-visit-letter"
+    question = "How much did the Family Safeguarding model cost?"  # the 2020 letter gives no sum of money
+    narrowed = fake_assistant.ask(question, filters={"doc_ids": [letter]})
+    assert narrowed.abstained and not narrowed.citations
+    assert "The selected reports do not cover this question." in narrowed.answer
+    assert "1 of the 5 documents: Ofsted (inspection letter, 4 December 2020)" in narrowed.answer
+    assert "Clear the filters" in narrowed.answer
+    unfiltered = fake_assistant.ask("What did Ofsted say about Surrey's fostering service?")
+    assert unfiltered.abstained and "The reports in this collection do not cover" in unfiltered.answer
+
+
 def test_bad_filters_and_questions_raise_typed_errors(fake_assistant: Assistant) -> None:
     with pytest.raises(InvalidFilterError, match="Valid documents"):
         fake_assistant.ask("Anything?", filters={"doc_ids": ["no-such-doc"]})

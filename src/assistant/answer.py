@@ -7,7 +7,7 @@ repeating, and writing the Markdown. Nothing here is generated: every quoted cha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -363,16 +363,35 @@ INSTRUCTIONS_IGNORED = (
 )
 
 
-def abstention(documents: dict[str, Document], related: Sequence[RetrievedPassage], reason: str = "") -> str:
-    """What the assistant says when the reports do not cover a question (``reason`` says why, if known)."""
-    dated = sorted(d.date for d in documents.values() if d.date)
-    span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""
-    kinds = ", ".join(sorted({f"{d.publisher} ({d.kind})" for d in documents.values()}))
-    text = (
-        "**The reports in this collection do not cover this question.** "
-        + (f"{reason} " if reason else "")
-        + f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
-    )
+def abstention(
+    documents: dict[str, Document],
+    related: Sequence[RetrievedPassage],
+    reason: str = "",
+    searched: Collection[str] | None = None,
+) -> str:
+    """What the assistant says when the reports do not cover a question (``reason`` says why, if known).
+
+    ``searched`` holds the ids of the documents the question's filters admitted; when it is a part of the
+    collection the answer says so, and that clearing the filters searches everything.
+    """
+    if searched is not None and set(searched) != set(documents):
+        chosen = sorted((documents[d] for d in searched), key=lambda d: (d.date or "9999", d.doc_id))
+        listed = "; ".join(f"{d.publisher} ({d.kind}, {human_date(d.date)})" for d in chosen) or "none"
+        text = (
+            "**The selected reports do not cover this question.** "
+            + (f"{reason} " if reason else "")
+            + f"The filters chose {len(chosen)} of the {len(documents)} documents: {listed}. "
+            "Clear the filters to search the whole collection."
+        )
+    else:
+        dated = sorted(d.date for d in documents.values() if d.date)
+        span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""
+        kinds = ", ".join(sorted({f"{d.publisher} ({d.kind})" for d in documents.values()}))
+        text = (
+            "**The reports in this collection do not cover this question.** "
+            + (f"{reason} " if reason else "")
+            + f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
+        )
     if related:
         text += "\n\nPossibly related passages are listed below. They are not an answer to the question."
     return text

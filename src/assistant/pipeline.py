@@ -191,7 +191,9 @@ class Assistant:
         ranked = self._prefer_named_years(ranked, standalone)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
-        answer_md, citations, abstained, related = self._answer(standalone, query_vector, ranked, passages)
+        answer_md, citations, abstained, related = self._answer(
+            standalone, query_vector, ranked, passages, allowed
+        )
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()
@@ -258,7 +260,10 @@ class Assistant:
         query_vector: np.ndarray,
         ranked: list[Scored],
         passages: tuple[RetrievedPassage, ...],
+        searched: set[str] | None = None,
     ) -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
+        """The answer's Markdown, citations, whether it abstained, and its "possibly related" passages.
+        ``searched``: the documents the filters admitted (None: all)."""
         s = self.settings
         question_terms = terms(standalone)
         top = ranked[: s.answer_passages]
@@ -270,15 +275,15 @@ class Assistant:
             names = list(dict.fromkeys(unknown))
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
             reason = f"They never mention {listed}."
-            return abstention(self.index.documents, related, reason), (), True, related
+            return abstention(self.index.documents, related, reason, searched), (), True, related
         if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
-            return abstention(self.index.documents, related), (), True, related
+            return abstention(self.index.documents, related, searched=searched), (), True, related
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
         reason = unanswered_reason(standalone, chosen)
         if reason:
-            return abstention(self.index.documents, related, reason), (), True, related
+            return abstention(self.index.documents, related, reason, searched), (), True, related
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
