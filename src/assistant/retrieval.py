@@ -84,7 +84,7 @@ def retrieve(
         _, ids = index.faiss_index.search(q, k)
     else:
         selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
-        _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))
+        _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))  # type: ignore[call-arg]  # faiss stubs omit SWIG keywords
     dense_ids = [int(i) for i in ids[0] if i >= 0]
     if sentence_dense is not None:
         by_sentence = np.where(mask, sentence_dense, -1.0)
