@@ -56,7 +56,9 @@ _SHARE_IN_TEXT = re.compile(
 STRICT_TYPES = frozenset({"money", "share"})
 
 
-_GRADE_QUESTION = re.compile(r"\b(?:judged|rated|graded|grade[sd]?|ratings?|judgements?|judgments?)\b", re.I)
+# Words that introduce an inspection judgement ("judged", "rated", "the grade").
+_JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
+_GRADE_QUESTION = re.compile(rf"\b(?:{_JUDGING}|ratings)\b", re.I)
 
 
 def answer_type(question: str) -> str | None:
@@ -94,7 +96,7 @@ def has_answer_type(text: str, kind: str | None) -> bool:
 # Ofsted's four-point scale, the vocabulary of every inspection judgement.
 _GRADE = r"outstanding|good|requires improvement(?: to be good)?|inadequate"
 _GRADE_ASSERTED = re.compile(
-    rf"\b(?:rated|judged|graded|grade[sd]?|rating|judgements?|judgments?|found to be|deemed)\b"
+    rf"\b(?:{_JUDGING}|found to be|deemed)\b"
     rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b(outstanding|good|inadequate)\s+"
     rf"(?:rating|grade|judgements?|judgments?|overall)\b",
     re.I,
@@ -102,7 +104,7 @@ _GRADE_ASSERTED = re.compile(
 # A grade stated as a judgement: after a judging word, in quotes, or in a table cell. Not prose such as
 # "a consistently good and ultimately outstanding service".
 _GRADE_IN_TEXT = re.compile(
-    rf"(?:\b(?:judged|rated|graded|judgements?|judgments?|grade[sd]?|rating|remains?|as)\W+"
+    rf"(?:\b(?:{_JUDGING}|remains?|as)\W+"
     rf"(?:(?:to be|as|at|overall)\W+)?|[\t'‘\"“])({_GRADE})\b",
     re.I,
 )
@@ -377,21 +379,16 @@ def abstention(
     if searched is not None and set(searched) != set(documents):
         chosen = sorted((documents[d] for d in searched), key=lambda d: (d.date or "9999", d.doc_id))
         listed = "; ".join(f"{d.publisher} ({d.kind}, {human_date(d.date)})" for d in chosen) or "none"
-        text = (
-            "**The selected reports do not cover this question.** "
-            + (f"{reason} " if reason else "")
-            + f"The filters chose {len(chosen)} of the {len(documents)} documents: {listed}. "
-            "Clear the filters to search the whole collection."
-        )
+        heading = "The selected reports do not cover this question."
+        scope = (f"The filters chose {len(chosen)} of the {len(documents)} documents: {listed}. "
+                 "Clear the filters to search the whole collection.")
     else:
         dated = sorted(d.date for d in documents.values() if d.date)
         span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""
         kinds = ", ".join(sorted({f"{d.publisher} ({d.kind})" for d in documents.values()}))
-        text = (
-            "**The reports in this collection do not cover this question.** "
-            + (f"{reason} " if reason else "")
-            + f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
-        )
+        heading = "The reports in this collection do not cover this question."
+        scope = f"The collection holds {len(documents)} document(s) about children's services{span}: {kinds}."
+    text = f"**{heading}** " + (f"{reason} " if reason else "") + scope
     if related:
         text += "\n\nPossibly related passages are listed below. They are not an answer to the question."
     return text

@@ -270,20 +270,23 @@ class Assistant:
         evidence = self._evidence(top, query_vector, question_terms, standalone)
         comparison, wants_list = question_shape(standalone)
         related = passages[: s.related_passages]
+
+        def decline(reason: str = "") -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
+            return abstention(self.index.documents, related, reason, searched), (), True, related
+
         unknown = unknown_names(standalone, self._known_terms)
         if unknown:
             names = list(dict.fromkeys(unknown))
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-            reason = f"They never mention {listed}."
-            return abstention(self.index.documents, related, reason, searched), (), True, related
+            return decline(f"They never mention {listed}.")
         if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
-            return abstention(self.index.documents, related, searched=searched), (), True, related
+            return decline()
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
         reason = unanswered_reason(standalone, chosen)
         if reason:
-            return abstention(self.index.documents, related, reason, searched), (), True, related
+            return decline(reason)
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
