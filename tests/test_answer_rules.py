@@ -155,6 +155,7 @@ def northshire(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def test_false_premise_about_a_judgement_abstains_and_says_why(northshire: Assistant) -> None:
     answer = northshire.ask("Why were Northshire's children's services rated outstanding overall in 2024?")
     assert answer.abstained and not answer.citations
+    assert "never mention" not in answer.answer  # the council is named only in the report's title
     assert "“outstanding”" in answer.answer and "“requires improvement”" in answer.answer
     assert answer.related  # the passages with the real judgement are offered, labelled as related
 

@@ -123,3 +123,24 @@ def test_damaged_index_gives_an_actionable_error(corpus_copy: Path, tmp_path: Pa
         load_index(index_dir)
     with pytest.raises(IndexStoreError, match="assistant ingest"):
         load_index(tmp_path / "nothing-here")
+
+
+def test_titles_are_embedded_but_not_keyword_indexed(corpus_copy: Path, tmp_path: Path) -> None:
+    from assistant.passages import embedding_text
+
+    index_dir = tmp_path / "index"
+    embedder = KeywordEmbedder()
+    build_index(corpus_copy, index_dir, embedder, SplitterSettings())
+    index = load_index(index_dir)
+    passage = index.passages[0]
+    doc = index.documents[passage.doc_id]
+    dense = embedding_text(passage, doc, with_title=True)
+    assert dense.startswith(doc.title) and not embedding_text(passage, doc).startswith(doc.title)
+    assert np.allclose(index.passage_vectors[0], embedder.embed([dense])[0])
+    # An index of the previous format (no titles in its vectors) is rebuilt, saying why.
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    manifest["format_version"] = FORMAT_VERSION - 1
+    (index_dir / "manifest.json").write_text(json.dumps(manifest))
+    assert f"this version reads {FORMAT_VERSION}" in (
+        stale_reason(index_dir, corpus_copy, embedder.name, SplitterSettings()) or ""
+    )
