@@ -144,3 +144,23 @@ def test_titles_are_embedded_but_not_keyword_indexed(corpus_copy: Path, tmp_path
     assert f"this version reads {FORMAT_VERSION}" in (
         stale_reason(index_dir, corpus_copy, embedder.name, SplitterSettings()) or ""
     )
+
+
+def test_a_signature_block_does_not_outrank_the_paragraph_on_the_subject(tmp_path: Path) -> None:
+    # With bm25s' default length normalisation (b = 0.75) a five-word signature block that names
+    # the inspector once outscores a paragraph that discusses inspectors twice; passages are already
+    # length-capped, so the index normalises length only weakly.
+    from assistant.search_text import terms
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "signature.txt").write_text("Letter\n\nYours sincerely\n\nTracey Scott\nHer Majesty's Inspector\n")
+    filler = " ".join(["The service reviewed its plans for children and families during the year."] * 8)
+    (corpus / "discussion.txt").write_text(
+        f"Findings\n\nThe inspector found that case records were hard to follow. {filler} "
+        "A second inspector agreed that records should improve.\n"
+    )
+    build_index(corpus, tmp_path / "index", KeywordEmbedder(), SplitterSettings())
+    index = load_index(tmp_path / "index")
+    scores = dict(zip((p.doc_id for p in index.passages), index.bm25.get_scores(terms("inspector")), strict=True))
+    assert scores["discussion"] > scores["signature"] > 0

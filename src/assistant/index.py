@@ -30,8 +30,15 @@ from assistant.types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense texts
+FORMAT_VERSION = 4  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense
+# texts; 4: BM25 with weak length normalisation (BM25_B)
 MANIFEST = "manifest.json"
+# BM25's term-frequency saturation and length normalisation (bm25s defaults: 1.5 and 0.75). Passages are
+# already cut to at most ``chunk_max_tokens``, so strong length normalisation mostly rewards tiny passages
+# such as signature blocks ("Her Majesty's Inspector") over the paragraph that discusses the subject. On the
+# evaluation set b = 0.2 raised hit@5 0.838 -> 0.857 and MRR@10 0.620 -> 0.671 (eval/report.md, History).
+BM25_K1 = 1.5
+BM25_B = 0.2
 
 
 @dataclass(frozen=True)
@@ -275,7 +282,7 @@ def _write_atomically(
             if len(vectors):
                 flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
             faiss.write_index(flat, str(tmp / name))
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25.index(bm25_tokens(passage_texts), show_progress=False)
         bm25.save(str(tmp / "bm25"))
         # The manifest goes last: a folder without one is never mistaken for a complete index.
