@@ -87,6 +87,7 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
      ("What percentage of children felt safe?", "share"), ("What proportion of visits were late?", "share"),
      ("How many visits were there?", "number"), ("How long did the review take?", "number"),
      ("How was adoption judged?", "grade"), ("What rating did fostering get?", "grade"),
+     ("How did inspectors rate the impact of leaders?", "grade"), ("What rate of referrals was seen?", "number"),
      ("What did inspectors find?", None)],
 )
 def test_answer_type(question: str, kind: str | None) -> None:

@@ -58,7 +58,10 @@ STRICT_TYPES = frozenset({"money", "share"})
 
 # Words that introduce an inspection judgement ("judged", "rated", "the grade").
 _JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
-_GRADE_QUESTION = re.compile(rf"\b(?:{_JUDGING}|ratings)\b", re.I)
+# "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
+_GRADE_QUESTION = re.compile(
+    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b", re.I
+)
 
 
 def answer_type(question: str) -> str | None:
