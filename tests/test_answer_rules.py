@@ -182,3 +182,54 @@ def test_words_of_asking_are_not_topic_words() -> None:
     assert terms("What did the commissioner want done about schools?") == terms("commissioner done schools")
     assert terms("When did the restructure actually happen?") == terms("restructure")
     assert "foster" in terms("What do they think about foster carers?")
+
+
+def test_two_named_years_make_a_comparison() -> None:
+    from assistant.answer import question_shape
+
+    assert question_shape("What did the reports say about caseloads in 2019, 2020 and 2023?")[0]
+    assert not question_shape("What did the 2020 letter say about caseloads?")[0]
+
+
+VISIT_2020 = "\n\n".join(
+    f"{n}. At the focused visit inspectors looked at care leavers and {topic}: the visit found care leavers "
+    f"{finding}." for n, (topic, finding) in enumerate([
+        ("their pathway plans", "have plans written with them"), ("their homes", "live in suitable homes"),
+        ("education", "are helped into education"), ("health", "know their health histories"),
+        ("personal advisers", "see their personal advisers often"), ("money", "get help with budgeting"),
+        ("training", "are offered apprenticeships"), ("contact", "stay in touch with the service"),
+    ], start=1)
+)
+INSPECTION_2023 = """1. Leaders have stabilised the workforce and reduced agency staffing.
+
+2. Support for care leavers aged 21 and over requires further improvement.
+
+3. Early help services are well coordinated across the county.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root = tmp_path_factory.mktemp("two-years")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "visit.txt").write_text(f"Focused visit to Northshire\n\n{VISIT_2020}\n", encoding="utf-8")
+    (corpus / "inspection.txt").write_text(f"Inspection of Northshire\n\n{INSPECTION_2023}", encoding="utf-8")
+    (corpus / "catalog.toml").write_text(
+        '["visit.txt"]\ntitle = "Focused visit to Northshire"\npublisher = "Ofsted"\nkind = "inspection letter"\n'
+        'date = "2020-10-20"\n\n["inspection.txt"]\ntitle = "Inspection of Northshire"\npublisher = "Ofsted"\n'
+        'kind = "inspection report"\ndate = "2023-03-24"\n',
+        encoding="utf-8",
+    )
+    return Assistant.load(index_dir=root / "index", corpus_dir=corpus, settings=Settings.load(environ={}),
+                          embedder=KeywordEmbedder())
+
+
+def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking(two_years: Assistant) -> None:
+    # The 2020 letter's eight paragraphs all outrank the 2023 report's one line on care leavers, so the
+    # top passages alone hold no 2023 evidence; each named year is searched on its own as well.
+    answer = two_years.ask("What did the 2020 focused visit and the 2023 inspection each say about care leavers?")
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"visit", "inspection"}
+    assert any("aged 21 and over" in c.quote for c in answer.citations)
+    assert "None of the quoted evidence comes from a document dated 2023" not in answer.answer

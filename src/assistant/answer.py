@@ -155,8 +155,10 @@ class Evidence:
 
 
 def question_shape(question: str) -> tuple[bool, bool]:
-    """(is a comparison / change-over-time question, asks for a list)."""
-    return bool(_COMPARE.search(question)), bool(_LIST.search(question))
+    """(is a comparison / change-over-time question, asks for a list). A question naming two or more years
+    ("in 2019, 2020 and 2023") compares them."""
+    years = {m.group(0) for m in _YEAR.finditer(question)}
+    return bool(_COMPARE.search(question)) or len(years) > 1, bool(_LIST.search(question))
 
 
 _NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:-[A-Za-z]+)?(?:'s)?)\b|\b((?:19|20)\d\d)\b")
@@ -267,12 +269,13 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
 
 def select_quotes(
     evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
-    per_document: bool = False,
+    per_document: bool = False, document_floor: float = 0.6,
 ) -> list[Evidence]:
     """Pick up to ``limit`` sentences, best first, skipping near-duplicates and weak fillers.
 
     A sentence is kept only if it scores at least ``relative_floor`` of the best. With ``per_document``
-    (comparisons) the best sentence of each document comes first, so every document gets its line.
+    (comparisons) the best sentence of each document comes first, so every document gets its line, if
+    that sentence scores at least ``document_floor`` of the best.
     """
     if not evidence:
         return []
@@ -281,7 +284,7 @@ def select_quotes(
     if per_document:
         firsts: dict[str, Evidence] = {}
         for e in evidence:
-            if e.sentence.doc_id not in firsts and e.score >= best * 0.7:
+            if e.sentence.doc_id not in firsts and e.score >= best * document_floor:
                 firsts[e.sentence.doc_id] = e
         pool = list(firsts.values()) + [e for e in pool if e not in firsts.values()]
     chosen: list[Evidence] = []

@@ -43,6 +43,7 @@ from assistant.text import human_date
 from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
 
 log = logging.getLogger(__name__)
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def splitter_settings(settings: Settings) -> SplitterSettings:
@@ -207,7 +208,7 @@ class Assistant:
     def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
         """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents
         dated that year a little higher (``year_bonus``), without excluding the others."""
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+        years = set(_YEARS.findall(question))
         if not years or not ranked:
             return ranked
         bonus = self.settings.year_bonus
@@ -266,9 +267,11 @@ class Assistant:
         ``searched``: the documents the filters admitted (None: all)."""
         s = self.settings
         question_terms = terms(standalone)
-        top = ranked[: s.answer_passages]
-        evidence = self._evidence(top, query_vector, question_terms, standalone)
         comparison, wants_list = question_shape(standalone)
+        top = ranked[: s.answer_passages]
+        if comparison:
+            top = top + self._best_of_named_years(standalone, query_vector, searched, top)
+        evidence = self._evidence(top, query_vector, question_terms, standalone)
         related = passages[: s.related_passages]
 
         def decline(reason: str = "") -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
@@ -289,6 +292,31 @@ class Assistant:
             return decline(reason)
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
+
+    def _best_of_named_years(
+        self, question: str, query_vector: np.ndarray, searched: set[str] | None, already: list[Scored]
+    ) -> list[Scored]:
+        """A comparison naming years ("the 2020 visit and the 2023 inspection") needs evidence from each
+        of them, even when one year's passages rank below the other's: the best ``answer_passages``
+        passages of the documents dated each named year, searched on their own."""
+        s = self.settings
+        seen = {x.passage for x in already}
+        extra: list[Scored] = []
+        for year in sorted(set(_YEARS.findall(question))):
+            docs = {d.doc_id for d in self.index.documents.values() if (d.date or "").startswith(year)}
+            if searched is not None:
+                docs &= searched
+            if not docs:
+                continue
+            ranked = retrieve(
+                self.index, query_vector, terms(expand(question)), docs, s.candidates, s.fusion, s.dense_weight,
+                s.rrf_k, self._best_sentence_per_passage(query_vector),
+            )
+            for scored in ranked[: s.answer_passages]:
+                if scored.passage not in seen:
+                    seen.add(scored.passage)
+                    extra.append(scored)
+        return extra
 
     def _evidence(
         self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str], question: str
