@@ -233,3 +233,14 @@ def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking
     assert {c.doc_id for c in answer.citations} == {"visit", "inspection"}
     assert any("aged 21 and over" in c.quote for c in answer.citations)
     assert "None of the quoted evidence comes from a document dated 2023" not in answer.answer
+
+
+def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> None:
+    from assistant.search_text import alternatives, expand
+
+    assert "looked after" in expand("How many CLA were there?") and "children in need" in expand("and cin?")
+    assert "special educational needs" in expand("What support do SEND pupils get?")
+    # "send" the verb, "mash" the food: capitals only.
+    assert expand("Who did the DfE send in?") == "Who did the DfE send in? (department for education)"
+    assert "send" not in alternatives("Who did they send in?")
+    assert "send" in alternatives("Is SEND support improving?")

@@ -57,6 +57,19 @@ GLOSSARY: dict[str, str] = {
     "trust": "children's trust",
 }
 
+# Abbreviations that are also everyday words ("who did they send in?"): expanded only when written in
+# capitals (SEND, MASH, PEP).
+CAPITALS_ONLY = frozenset({"send", "mash", "pep"})
+
+
+def _glossary_words(question: str) -> set[str]:
+    """The question's words that have a glossary entry, lower-cased."""
+    return {
+        w.lower() for w in re.findall(r"[A-Za-z']+", question)
+        if w.lower() in GLOSSARY and (w.lower() not in CAPITALS_ONLY or w.isupper())
+    }
+
+
 _TOKEN = re.compile(r"(?u)\b\w\w+\b|£")
 
 
@@ -91,8 +104,7 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
 
 def expand(question: str) -> str:
     """The question with glossary expansions of its abbreviations and euphemisms appended."""
-    words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
-    extra = [GLOSSARY[w] for w in sorted(words) if w in GLOSSARY]
+    extra = [GLOSSARY[w] for w in sorted(_glossary_words(question))]
     if "we care for" in question.lower() or "cared for" in question.lower():
         extra.append("looked after children in care")
     return question if not extra else f"{question} ({'; '.join(extra)})"
@@ -101,10 +113,9 @@ def expand(question: str) -> str:
 def alternatives(question: str) -> dict[str, set[str]]:
     """For each question word with a glossary entry, its stem -> the stems of its expansion."""
     out: dict[str, set[str]] = {}
-    for word in {w.lower() for w in re.findall(r"[A-Za-z']+", question)}:
-        if word in GLOSSARY:
-            for stem in terms(word):
-                out.setdefault(stem, set()).update(terms(GLOSSARY[word]))
+    for word in _glossary_words(question):
+        for stem in terms(word):
+            out.setdefault(stem, set()).update(terms(GLOSSARY[word]))
     return out
 
 
