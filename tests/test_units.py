@@ -35,6 +35,12 @@ def test_settings_errors_name_the_setting_and_the_fix() -> None:
 HISTORY = [Turn("user", "What did Ofsted say about care leavers over 21?"), Turn("assistant", "...")]
 
 
+def test_readme_lists_every_setting_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, default, description in Settings.describe():
+        assert f"| `{name}` | `ASSISTANT_{name.upper()}` | `{default}` | {description} |" in readme, name
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
