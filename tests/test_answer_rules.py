@@ -244,3 +244,23 @@ def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> 
     assert expand("Who did the DfE send in?") == "Who did the DfE send in? (department for education)"
     assert "send" not in alternatives("Who did they send in?")
     assert "send" in alternatives("Is SEND support improving?")
+
+
+def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_as_good() -> None:
+    import numpy as np
+
+    from assistant.answer import Evidence, select_quotes
+    from assistant.types import Passage
+
+    def evidence(sid: int, doc: str, score: float) -> Evidence:
+        s = sentence(sid, f"Sentence {sid} about fostering allowances.", 0, doc)
+        return Evidence(s, Passage(f"{doc}#0", doc, 0, s.text, None, None, 0, len(s.text)), score, 0.5, 0.5)
+
+    ranked = [evidence(0, "letter", 1.0), evidence(3, "report", 0.92), evidence(1, "article", 0.85),
+              evidence(2, "letter", 0.82)]  # best first, as score_sentences returns them
+    vectors = {i: np.eye(4, dtype=np.float32)[i] for i in range(4)}  # no two alike
+    chosen = [e.sentence.sentence_id for e in select_quotes(ranked, vectors, limit=3)]
+    assert chosen == [0, 3, 2]  # the article's 0.85 is within the usual floor but from another report
+    # A comparison wants every report: the same evidence gives each its line.
+    compared = select_quotes(ranked, vectors, limit=3, per_document=True)
+    assert {e.sentence.doc_id for e in compared} == {"letter", "article", "report"}
