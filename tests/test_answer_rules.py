@@ -252,15 +252,19 @@ def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_
     from assistant.answer import Evidence, select_quotes
     from assistant.types import Passage
 
-    def evidence(sid: int, doc: str, score: float) -> Evidence:
+    def evidence(sid: int, doc: str, score: float, position: int = 0) -> Evidence:
         s = sentence(sid, f"Sentence {sid} about fostering allowances.", 0, doc)
-        return Evidence(s, Passage(f"{doc}#0", doc, 0, s.text, None, None, 0, len(s.text)), score, 0.5, 0.5)
+        passage = Passage(f"{doc}#{position}", doc, position, s.text, None, None, 0, len(s.text))
+        return Evidence(s, passage, score, 0.5, 0.5)
 
     ranked = [evidence(0, "letter", 1.0), evidence(3, "report", 0.92), evidence(1, "article", 0.85),
-              evidence(2, "letter", 0.82)]  # best first, as score_sentences returns them
-    vectors = {i: np.eye(4, dtype=np.float32)[i] for i in range(4)}  # no two alike
+              evidence(4, "letter", 0.83, position=5), evidence(2, "letter", 0.82)]  # best first
+    vectors = {i: np.eye(5, dtype=np.float32)[i] for i in range(5)}  # no two alike
     chosen = [e.sentence.sentence_id for e in select_quotes(ranked, vectors, limit=3)]
-    assert chosen == [0, 3, 2]  # the article's 0.85 is within the usual floor but from another report
+    # All four are within the usual 0.8 of the best, but the farther a sentence is from the best one (its
+    # passage, its report), the closer its score must be: the article (0.85 < 0.9) and the letter's other
+    # passage (0.83 < 0.85) are left out.
+    assert chosen == [0, 3, 2]
     # A comparison wants every report: the same evidence gives each its line.
     compared = select_quotes(ranked, vectors, limit=3, per_document=True)
     assert {e.sentence.doc_id for e in compared} == {"letter", "article", "report"}

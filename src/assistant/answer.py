@@ -269,22 +269,30 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
 
 def select_quotes(
     evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
-    per_document: bool = False, document_floor: float = 0.6, other_document_floor: float = 0.9,
+    per_document: bool = False, document_floor: float = 0.6, other_passage_floor: float = 0.85,
+    other_document_floor: float = 0.9,
 ) -> list[Evidence]:
     """Pick up to ``limit`` sentences, best first, skipping near-duplicates and weak fillers.
 
     A sentence is kept only if it scores at least ``relative_floor`` of the best. With ``per_document``
     (comparisons) the best sentence of each document comes first, so every document gets its line, if
-    that sentence scores at least ``document_floor`` of the best. Otherwise the answer stays with the best
-    sentence's document: a sentence from another report needs ``other_document_floor`` of the best.
+    that sentence scores at least ``document_floor`` of the best. Otherwise the answer stays close to the
+    best sentence: one from another passage of its report needs ``other_passage_floor`` of the best, one
+    from another report ``other_document_floor``.
     """
     if not evidence:
         return []
     best = evidence[0].score
     pool = [e for e in evidence if e.score >= best * relative_floor]
     if not per_document:
-        lead = evidence[0].sentence.doc_id
-        pool = [e for e in pool if e.sentence.doc_id == lead or e.score >= best * other_document_floor]
+        lead = evidence[0].passage
+
+        def floor(e: Evidence) -> float:
+            if e.passage.passage_id == lead.passage_id:
+                return relative_floor
+            return other_passage_floor if e.passage.doc_id == lead.doc_id else other_document_floor
+
+        pool = [e for e in pool if e.score >= best * floor(e)]
     if per_document:
         firsts: dict[str, Evidence] = {}
         for e in evidence:
