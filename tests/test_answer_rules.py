@@ -268,3 +268,21 @@ def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_
     # A comparison wants every report: the same evidence gives each its line.
     compared = select_quotes(ranked, vectors, limit=3, per_document=True)
     assert {e.sentence.doc_id for e in compared} == {"letter", "article", "report"}
+
+
+def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> None:
+    from assistant.answer import Evidence, compose
+    from assistant.types import Document, Passage
+
+    text = "The plan was agreed. It was funded in full. Staff were recruited. Inspectors judged fostering to be good."
+    doc = Document("letter", "A letter", "Ofsted", "inspection letter", "2020-12-04", "letter.txt", "0" * 64, text)
+    passage = Passage("letter#0", "letter", 0, text, None, "4", 0, len(text))
+    starts = [0, text.index("It was"), text.index("Staff"), text.index("Inspectors")]
+    sentences = [Sentence(i, "letter#0", "letter", text[a:b].strip(), a, a + len(text[a:b].strip()))
+                 for i, (a, b) in enumerate(zip(starts, [*starts[1:], len(text)], strict=True))]
+    chosen = [Evidence(sentences[3], passage, 0.9, 0.5, 0.5), Evidence(sentences[0], passage, 0.6, 0.5, 0.5),
+              Evidence(sentences[1], passage, 0.5, 0.5, 0.5)]
+    answer, citations = compose("How was fostering judged?", chosen, {"letter": doc}, comparison=False)
+    assert citations[0].quote == "Inspectors judged fostering to be good."
+    assert citations[1].quote == "The plan was agreed. It was funded in full."  # one quote, in reading order
+    assert answer.index("[1]") < answer.index("[2]")

@@ -325,7 +325,7 @@ def compose(
 
     Quotes are grouped by document; a comparison lists documents in date order (one line each), any other
     answer leads with the document of the best quote. Consecutive sentences of one passage become one
-    quote. Every quote is followed by its ``[n]``.
+    quote, and within a document the best quote comes first. Every quote is followed by its ``[n]``.
     """
     by_doc: dict[str, list[Evidence]] = {}
     for e in chosen:
@@ -338,7 +338,8 @@ def compose(
     for doc_id in order:
         doc = documents[doc_id]
         quotes = []
-        for group in _adjacent_groups(sorted(by_doc[doc_id], key=lambda e: e.sentence.char_start)):
+        groups = _adjacent_groups(sorted(by_doc[doc_id], key=lambda e: e.sentence.char_start))
+        for group in sorted(groups, key=lambda g: -max(e.score for e in g)):
             first, last = group[0], group[-1]
             passage = first.passage
             start, end = first.sentence.char_start, last.sentence.char_end
