@@ -86,3 +86,22 @@ def test_missing_corpus_is_one_actionable_line(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error: Corpus folder") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("floor", "exit_code"), [(0.0, 0), (1.01, 1)])
+def test_eval_exits_1_when_the_gate_fails_and_writes_the_reports_anyway(  # type: ignore[no-untyped-def]
+    fake_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, floor: float, exit_code: int
+) -> None:
+    lines = (CORPUS.parent / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    questions = tmp_path / "gold" / "questions.jsonl"
+    questions.parent.mkdir()
+    questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (questions.parent / "thresholds.toml").write_text(f'[min]\n"hit@5" = {floor}\n', encoding="utf-8")
+    monkeypatch.setattr("assistant.pipeline.Assistant.load", lambda *a, **k: fake_assistant)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli.main, ["eval", "--questions", str(questions), "--out", str(out), "--no-baselines"]
+    )
+    assert result.exit_code == exit_code, result.output
+    assert (out / "report.md").is_file() and (out / "report.json").is_file()
+    assert ("passed" if exit_code == 0 else "hit@5") in result.output

@@ -280,6 +280,9 @@ def evaluate(ctx: click.Context, questions: Path, out_dir: Path, as_json: bool, 
              index_dir: Path | None, corpus_dir: Path | None) -> None:
     """Score the assistant and the baselines on the gold set; write eval/report.md and a chart.
 
+    Exits with status 1 when the quality gate (thresholds.toml beside the gold set) fails; the reports are
+    written either way.
+
     \b
     Examples:
       assistant eval
@@ -287,8 +290,10 @@ def evaluate(ctx: click.Context, questions: Path, out_dir: Path, as_json: bool, 
     """
     from assistant.evaluation.runner import run_cli
 
-    run_cli(_settings(ctx, index_dir=index_dir, corpus_dir=corpus_dir), questions, out_dir, as_json,
-            not no_baselines)
+    passed = run_cli(_settings(ctx, index_dir=index_dir, corpus_dir=corpus_dir), questions, out_dir, as_json,
+                     not no_baselines)
+    if not passed:
+        sys.exit(1)
 
 
 @main.command(name="settings")

@@ -296,12 +296,12 @@ def write_reports(result: EvalResult, out_dir: Path, failures: list[str] | None 
 
 def run_cli(
     settings: Settings, questions_path: Path, out_dir: Path, as_json: bool, with_baselines: bool
-) -> None:
+) -> bool:
     """The ``assistant eval`` command: load, evaluate, write the reports, print a table (or JSON).
 
     The gate (``thresholds.toml`` beside the gold set) is checked when that file exists; its failures
-    are listed in the output and the report but do not change the exit status (``pytest -m gate``
-    enforces them).
+    are listed in the output and the report. Returns whether the gate passed (True when there is none);
+    the reports are written either way.
 
     Args:
         settings: The CLI's settings (index and corpus folders, retrieval tunables).
@@ -330,7 +330,8 @@ def run_cli(
     paths = write_reports(result, Path(out_dir), failures)
     if as_json:
         click.echo(json.dumps(report.to_jsonable(result, failures), ensure_ascii=False, indent=1))
-        return
+        return not failures
     click.echo(report.render_table(result))
     click.echo(report.render_gate(failures, thresholds))
     click.echo(f"Wrote {paths['md']}, {paths['json']} and {paths['chart']} ({result.meta['seconds']} s).")
+    return not failures
