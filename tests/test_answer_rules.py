@@ -185,8 +185,10 @@ def test_words_of_asking_are_not_topic_words() -> None:
 
 
 def test_two_named_years_make_a_comparison() -> None:
-    from assistant.answer import question_shape
+    from assistant.answer import named_years, question_shape
 
+    assert named_years("In 2023, and in 2019 and again 2023?") == ["2019", "2023"]
+    assert named_years("Paragraph 2100 of 120 pages") == []
     assert question_shape("What did the reports say about caseloads in 2019, 2020 and 2023?")[0]
     assert not question_shape("What did the 2020 letter say about caseloads?")[0]
 

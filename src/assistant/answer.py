@@ -21,7 +21,12 @@ _COMPARE = re.compile(
     re.I,
 )
 _LIST = re.compile(r"\b(list|areas|points|which|what are|what were|main|key|all the|priorities|findings)\b", re.I)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def named_years(question: str) -> list[str]:
+    """The years a question names, in order, each once: "in 2019, 2020 and 2023" -> ["2019", "2020", "2023"]."""
+    return sorted(set(_YEAR.findall(question)))
 
 
 _WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
@@ -157,8 +162,7 @@ class Evidence:
 def question_shape(question: str) -> tuple[bool, bool]:
     """(is a comparison / change-over-time question, asks for a list). A question naming two or more years
     ("in 2019, 2020 and 2023") compares them."""
-    years = {m.group(0) for m in _YEAR.finditer(question)}
-    return bool(_COMPARE.search(question)) or len(years) > 1, bool(_LIST.search(question))
+    return bool(_COMPARE.search(question)) or len(named_years(question)) > 1, bool(_LIST.search(question))
 
 
 _NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:-[A-Za-z]+)?(?:'s)?)\b|\b((?:19|20)\d\d)\b")
@@ -284,7 +288,13 @@ def select_quotes(
         return []
     best = evidence[0].score
     pool = [e for e in evidence if e.score >= best * relative_floor]
-    if not per_document:
+    if per_document:
+        firsts: dict[str, Evidence] = {}
+        for e in evidence:
+            if e.sentence.doc_id not in firsts and e.score >= best * document_floor:
+                firsts[e.sentence.doc_id] = e
+        pool = list(firsts.values()) + [e for e in pool if e not in firsts.values()]
+    else:
         lead = evidence[0].passage
 
         def floor(e: Evidence) -> float:
@@ -293,12 +303,6 @@ def select_quotes(
             return other_passage_floor if e.passage.doc_id == lead.doc_id else other_document_floor
 
         pool = [e for e in pool if e.score >= best * floor(e)]
-    if per_document:
-        firsts: dict[str, Evidence] = {}
-        for e in evidence:
-            if e.sentence.doc_id not in firsts and e.score >= best * document_floor:
-                firsts[e.sentence.doc_id] = e
-        pool = list(firsts.values()) + [e for e in pool if e not in firsts.values()]
     chosen: list[Evidence] = []
     for e in pool:
         if len(chosen) >= limit:
@@ -356,7 +360,7 @@ def compose(
         lines.append(f"{source_label(doc)}: " + " ".join(quotes))
     if comparison:
         quoted_years = {(documents[d].date or "")[:4] for d in order}
-        for year in sorted(set(m.group(0) for m in _YEAR.finditer(question))):
+        for year in named_years(question):
             if year not in quoted_years:
                 lines.append(f"None of the quoted evidence comes from a document dated {year}.")
     return "\n\n".join(lines), tuple(citations)

@@ -7,10 +7,9 @@ and the evaluation all go through ``Assistant.ask``.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from assistant.answer import (
     abstention,
     answer_type,
     compose,
+    named_years,
     question_shape,
     quotable,
     score_sentences,
@@ -43,7 +43,6 @@ from assistant.text import human_date
 from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
 
 log = logging.getLogger(__name__)
-_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def splitter_settings(settings: Settings) -> SplitterSettings:
@@ -76,6 +75,16 @@ def ensure_index(
     if on_warning:
         on_warning(f"Building the index at {index_dir}: {reason}.")
     return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One question as the stages after the conversation see it, computed once per ``ask``."""
+
+    standalone: str
+    vector: np.ndarray
+    terms: list[str]  # of the glossary-expanded question, for BM25
+    best_sentence: np.ndarray  # per passage: the cosine of its sentence closest to the question
 
 
 class Assistant:
@@ -183,18 +192,11 @@ class Assistant:
         # The query: the standalone question plus glossary expansions, embedded once.
         query_text = expand(standalone)
         query_vector = self.embedder.embed([query_text])[0]
-        query_terms = terms(query_text)
-        ranked = retrieve(
-            self.index, query_vector, query_terms, allowed, self.settings.candidates,
-            self.settings.fusion, self.settings.dense_weight, self.settings.rrf_k,
-            self._best_sentence_per_passage(query_vector),
-        )
-        ranked = self._prefer_named_years(ranked, standalone)
+        query = _Query(standalone, query_vector, terms(query_text), self._best_sentence_per_passage(query_vector))
+        ranked = self._prefer_named_years(self._search(query, allowed), standalone)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
-        answer_md, citations, abstained, related = self._answer(
-            standalone, query_vector, ranked, passages, allowed
-        )
+        answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()
@@ -208,7 +210,7 @@ class Assistant:
     def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
         """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents
         dated that year a little higher (``year_bonus``), without excluding the others."""
-        years = set(_YEARS.findall(question))
+        years = set(named_years(question))
         if not years or not ranked:
             return ranked
         bonus = self.settings.year_bonus
@@ -255,10 +257,16 @@ class Assistant:
             p.char_end, round(scored.score, 4),
         )
 
+    def _search(self, query: _Query, allowed: set[str] | None) -> list[Scored]:
+        s = self.settings
+        return retrieve(
+            self.index, query.vector, query.terms, allowed, s.candidates, s.fusion, s.dense_weight, s.rrf_k,
+            query.best_sentence,
+        )
+
     def _answer(
         self,
-        standalone: str,
-        query_vector: np.ndarray,
+        query: _Query,
         ranked: list[Scored],
         passages: tuple[RetrievedPassage, ...],
         searched: set[str] | None = None,
@@ -266,11 +274,12 @@ class Assistant:
         """The answer's Markdown, citations, whether it abstained, and its "possibly related" passages.
         ``searched``: the documents the filters admitted (None: all)."""
         s = self.settings
+        standalone, query_vector = query.standalone, query.vector
         question_terms = terms(standalone)
         comparison, wants_list = question_shape(standalone)
         top = ranked[: s.answer_passages]
         if comparison:
-            top = top + self._best_of_named_years(standalone, query_vector, searched, top)
+            top = top + self._best_of_named_years(query, searched, top)
         evidence = self._evidence(top, query_vector, question_terms, standalone)
         related = passages[: s.related_passages]
 
@@ -294,25 +303,20 @@ class Assistant:
         return answer_md, citations, False, ()
 
     def _best_of_named_years(
-        self, question: str, query_vector: np.ndarray, searched: set[str] | None, already: list[Scored]
+        self, query: _Query, searched: set[str] | None, already: list[Scored]
     ) -> list[Scored]:
         """A comparison naming years ("the 2020 visit and the 2023 inspection") needs evidence from each
         of them, even when one year's passages rank below the other's: the best ``answer_passages``
         passages of the documents dated each named year, searched on their own."""
-        s = self.settings
         seen = {x.passage for x in already}
         extra: list[Scored] = []
-        for year in sorted(set(_YEARS.findall(question))):
+        for year in named_years(query.standalone):
             docs = {d.doc_id for d in self.index.documents.values() if (d.date or "").startswith(year)}
             if searched is not None:
                 docs &= searched
             if not docs:
                 continue
-            ranked = retrieve(
-                self.index, query_vector, terms(expand(question)), docs, s.candidates, s.fusion, s.dense_weight,
-                s.rrf_k, self._best_sentence_per_passage(query_vector),
-            )
-            for scored in ranked[: s.answer_passages]:
+            for scored in self._search(query, docs)[: self.settings.answer_passages]:
                 if scored.passage not in seen:
                     seen.add(scored.passage)
                     extra.append(scored)
