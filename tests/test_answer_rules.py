@@ -85,7 +85,8 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
     [("When did the visit take place?", "date"), ("What year was the plan adopted?", "date"),
      ("How much did the programme cost?", "money"), ("What was the budget for fostering?", "money"),
      ("What percentage of children felt safe?", "share"), ("What proportion of visits were late?", "share"),
-     ("How many visits were there?", "number"), ("How long did the review take?", "number"),
+     ("How many visits were there?", "count"), ("What is the average caseload?", "count"),
+     ("What do newly qualified social workers get paid?", "money"), ("How long did the review take?", "number"),
      ("How was adoption judged?", "grade"), ("What rating did fostering get?", "grade"),
      ("How did inspectors rate the impact of leaders?", "grade"), ("What rate of referrals was seen?", "number"),
      ("What did inspectors find?", None)],
@@ -117,6 +118,27 @@ def test_grades_stated_as_judgements_not_as_prose() -> None:
     assert asserted_grades("Did good practice spread?") == set()
 
 
+def test_counts_are_figures_that_count_something() -> None:
+    from assistant.answer import counts_in
+
+    text = ("From April 2021, in Phase 2 of a two-phase plan, 41 newly qualified social workers joined, "
+            "more than one per team, after the COVID-19 visit on 13 and 24 March 2023.")
+    assert counts_in(text) == ["41"]  # not a year, a label, a compound, "one" as a pronoun or a date
+    assert counts_in("The focus is on the seven areas and 11 separate systems.") == ["seven", "11"]
+    assert counts_in("(1) The Cabinet Member will report.") == counts_in("2. The council agreed.") == []  # markers
+    assert counts_in("Care leavers over 21 get advice.", exclude=["over", "21"]) == []  # named by the question
+
+
+def test_a_financial_year_the_collection_never_mentions_is_unknown() -> None:
+    from assistant.answer import financial_years
+
+    assert financial_years("from £100m in 2019/20 to £139m in 2022-23 and 2023/2024; 2019/21") == [
+        "2019/20", "2022/23", "2023/24"]
+    known = {"budget", "2022", "2023", "2022/23"}
+    assert unknown_names("What was the budget for 2023/24?", known) == ["2023/24"]
+    assert unknown_names("What was the budget for 2022-23?", known) == []
+
+
 def test_a_judgement_the_evidence_contradicts_is_a_false_premise() -> None:
     evidence = ["Overall effectiveness\tRequires improvement to be good", "Leaders want an outstanding service."]
     reason = grade_premise_conflict("Why was the service rated outstanding?", evidence)
@@ -140,6 +162,8 @@ The experiences and progress of children in care\tGood
 2. The council's fostering service recruited more foster carers than in any previous year.
 
 3. The council invested £4.2m in its fostering service to raise allowances for foster carers.
+
+4. The council opened three new children's homes, each run by the council's own staff.
 """
 
 
@@ -166,6 +190,15 @@ def test_a_sum_of_money_is_answered_only_with_one(northshire: Assistant) -> None
     assert not paid.abstained and "£4.2m" in paid.answer
     unpriced = northshire.ask("How much did the new case recording system cost?")
     assert unpriced.abstained and "sum of money" in unpriced.answer
+
+
+def test_a_count_is_answered_only_with_one(northshire: Assistant) -> None:
+    counted = northshire.ask("How many children's homes did the council open?")
+    assert not counted.abstained and "three new children's homes" in counted.answer
+    # The fostering paragraph is on the subject but counts nothing (its "2." is a paragraph number).
+    uncounted = northshire.ask("How many foster carers did the council's fostering service recruit?")
+    assert uncounted.abstained and "count" in uncounted.answer
+    assert uncounted.related  # the fostering paragraph is still offered, labelled as related
 
 
 def test_a_judgement_question_quotes_the_judgement(northshire: Assistant) -> None:

@@ -46,9 +46,53 @@ _NUMBER_IN_TEXT = re.compile(
 )
 
 
+# "How many", "the average": a count of things. Only a figure that counts something answers it: "41 newly
+# qualified social workers", "seven areas", "three of the homes"; not a year, a date, a label ("Phase 2",
+# "paragraph 4"), a compound ("two-phase", "COVID-19") or a figure the question itself names ("over 21").
+_COUNT_QUESTION = re.compile(r"\bhow many\b|\baverage\b|\bwhat (?:is|was|'s) the number of\b", re.I)
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen"
+)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_LABELS = (
+    r"phase|stage|step|level|tier|section|paragraph|para|page|part|appendix|annex|round|wave|year|key stage|"
+    r"aged?|covid|version|number|no|item|priority|recommendation|table|figure|chapter|rule|schedule"
+)
+_COUNT_IN_TEXT = re.compile(
+    rf"(?<![\w£$€./-])(\d+(?:[.,]\d+)*|(?:{_NUMBER_WORDS}))(?![\w/-]|[.,]\d)"
+    rf"(?!(?:\s*(?:and|to|-|–)\s*\d+)?\s+(?:{_MONTHS})\b)",
+    re.I,
+)
+_LABEL_BEFORE = re.compile(rf"\b(?:{_LABELS}|{_MONTHS})\s*$", re.I)
+
+
+def counts_in(text: str, exclude: Collection[str] = ()) -> list[str]:
+    """The figures in ``text`` that count something, in order ("41", "seven"), skipping years, dates,
+    labels ("Phase 2"), compounds ("two-phase") and the figures in ``exclude`` (those a question names).
+
+    Example:
+        >>> counts_in("From April 2021, in Phase 2, 41 newly qualified social workers joined a two-phase plan.")
+        ['41']
+    """
+    out = []
+    skip = {x.lower() for x in exclude}
+    for match in _COUNT_IN_TEXT.finditer(text):
+        figure = match.group(1)
+        if re.fullmatch(r"(?:19|20)\d\d", figure) or figure.lower() in skip:
+            continue
+        if _LABEL_BEFORE.search(text[: match.start()]):
+            continue
+        if not text[: match.start()].strip(" (") and text[match.end() : match.end() + 1] in (".", ")"):
+            continue  # a list marker: "2. The council ...", "(1) The Cabinet Member ..."
+        out.append(figure)
+    return out
+
+
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price)\b|"
-    r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b",
+    r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b|"
+    r"\b(?:get|gets|got|getting|be|being)\s+paid\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,
 )
 _SHARE_QUESTION = re.compile(r"\bwhat (?:proportion|percentage|share|percent)\b|\bby what percentage\b", re.I)
@@ -58,7 +102,7 @@ _SHARE_IN_TEXT = re.compile(
 )
 # Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
 # "phase 1" or "39%". A question of one of these kinds abstains when no top sentence holds one.
-STRICT_TYPES = frozenset({"money", "share"})
+STRICT_TYPES = frozenset({"money", "share", "count"})
 
 
 # Words that introduce an inspection judgement ("judged", "rated", "the grade").
@@ -78,6 +122,8 @@ def answer_type(question: str) -> str | None:
         return "money"
     if _SHARE_QUESTION.search(question):
         return "share"
+    if _COUNT_QUESTION.search(question):
+        return "count"
     if _GRADE_QUESTION.search(question):
         return "grade"
     if _HOW_MANY.search(question):
@@ -94,6 +140,8 @@ def has_answer_type(text: str, kind: str | None) -> bool:
         return bool(_MONEY_IN_TEXT.search(text))
     if kind == "share":
         return bool(_SHARE_IN_TEXT.search(text))
+    if kind == "count":
+        return bool(counts_in(text))
     if kind == "number":
         return bool(_NUMBER_IN_TEXT.search(text))
     if kind == "grade":
@@ -168,12 +216,23 @@ def question_shape(question: str) -> tuple[bool, bool]:
 _NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:-[A-Za-z]+)?(?:'s)?)\b|\b((?:19|20)\d\d)\b")
 
 
+_FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*(?:19|20)?(\d\d)\b")
+
+
+def financial_years(text: str) -> list[str]:
+    """Financial years written in ``text``, each as "2022/23" ("2022-23" and "2022/2023" too), in order."""
+    return [f"{m.group(1)}/{m.group(2)}" for m in _FINANCIAL_YEAR.finditer(text)
+            if (int(m.group(1)) + 1) % 100 == int(m.group(2))]
+
+
 def unknown_names(question: str, known_terms: set[str] | dict[str, float]) -> list[str]:
-    """Names (capitalised words not opening a sentence) and years in the question that the collection
-    never mentions: "Surrey", "2025". A question about them cannot be answered from these reports."""
+    """Names (capitalised words not opening a sentence), years and financial years ("2023/24") in the
+    question that the collection never mentions: "Surrey", "2025". A question about them cannot be
+    answered from these reports. ``known_terms`` holds the collection's search terms and its financial
+    years."""
     from assistant.search_text import terms
 
-    out = []
+    out = [fy for fy in financial_years(question) if fy not in known_terms]
     for match in _NAME_OR_YEAR.finditer(question.strip()):
         word = match.group(1) or match.group(2)
         stems = terms(word)
@@ -258,7 +317,7 @@ def score_sentences(
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
 
 
-_TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion"}
+_TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked"}
 
 
 def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
@@ -266,7 +325,11 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     question asks for a sum of money or a share that none of them gives, or it assumes an Ofsted
     judgement that they contradict."""
     wanted = answer_type(question)
-    if wanted in STRICT_TYPES and not any(has_answer_type(e.sentence.text, wanted) for e in chosen):
+    if wanted == "count":
+        named = re.findall(r"\w+", question)
+        if not any(counts_in(e.sentence.text, exclude=named) for e in chosen):
+            return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
+    elif wanted in STRICT_TYPES and not any(has_answer_type(e.sentence.text, wanted) for e in chosen):
         return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 

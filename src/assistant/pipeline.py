@@ -21,6 +21,7 @@ from assistant.answer import (
     abstention,
     answer_type,
     compose,
+    financial_years,
     named_years,
     question_shape,
     quotable,
@@ -113,6 +114,7 @@ class Assistant:
         self._scoring_terms = [self._sentence_terms[s.sentence_id] | header_terms[s.doc_id] for s in index.sentences]
         # Every word the collection uses, its documents' titles included (a council may be named only there).
         self._known_terms = set(self._idf).union(*header_terms.values())
+        self._known_terms |= {fy for s in index.sentences for fy in financial_years(s.text)}
         for s in index.sentences:
             if "\t" in s.text:  # a table row: it inherits its table's header words ("Judgement", "Grade")
                 passage = index.passages[self._position_of(s.passage_id)]
