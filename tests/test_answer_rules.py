@@ -5,6 +5,8 @@ Cases here are made up for the rule, not taken from the evaluation set.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.answer import (
@@ -279,6 +281,25 @@ def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> 
     assert expand("Who did the DfE send in?") == "Who did the DfE send in? (department for education)"
     assert "send" not in alternatives("Who did they send in?")
     assert "send" in alternatives("Is SEND support improving?")
+
+
+def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) -> None:
+    from assistant.search_text import alternatives, expand
+
+    assert expand("When did the Director of Children’s Services start?").endswith("(dcs)")
+    assert alternatives("Who is the director of children's services?")["director"] == {"dcs"}
+    assert "dcs" not in expand("Who directs the services for children?")
+    # Once a report has introduced "DCS" it uses only the short form; the question spells it out.
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "report-2022.txt").write_text(
+        "Leadership review\n\n1. The new DCS commenced in April 2020 and appointed a senior team.\n\n"
+        "2. The director of finance began a spending review in May 2021.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
+                               settings=Settings.load(environ={}), embedder=KeywordEmbedder())
+    answer = assistant.ask("When did the director of children's services start?")
+    assert not answer.abstained and "April 2020" in answer.citations[0].quote
 
 
 def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_as_good() -> None:

@@ -102,20 +102,35 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     return [terms(t) or ["∅"] for t in texts]
 
 
+def _spelled_out(question: str) -> list[str]:
+    """The abbreviations whose full form the question spells out: "director of children's services" -> "dcs".
+    Reports use the short form once they have introduced it, so the question should find both."""
+    low = re.sub("[’‘]", "'", question.lower())
+    return sorted(
+        short for short, full in GLOSSARY.items()
+        if " " in full and short not in CAPITALS_ONLY and re.search(rf"\b{re.escape(full)}\b", low)
+    )
+
+
 def expand(question: str) -> str:
-    """The question with glossary expansions of its abbreviations and euphemisms appended."""
-    extra = [GLOSSARY[w] for w in sorted(_glossary_words(question))]
+    """The question with glossary expansions of its abbreviations and euphemisms appended, and the
+    abbreviations of the full forms it spells out."""
+    extra = [GLOSSARY[w] for w in sorted(_glossary_words(question))] + _spelled_out(question)
     if "we care for" in question.lower() or "cared for" in question.lower():
         extra.append("looked after children in care")
     return question if not extra else f"{question} ({'; '.join(extra)})"
 
 
 def alternatives(question: str) -> dict[str, set[str]]:
-    """For each question word with a glossary entry, its stem -> the stems of its expansion."""
+    """For each question word with a glossary entry, its stem -> the stems of its expansion; for each word
+    of a spelled-out full form, its stem -> the abbreviation."""
     out: dict[str, set[str]] = {}
     for word in _glossary_words(question):
         for stem in terms(word):
             out.setdefault(stem, set()).update(terms(GLOSSARY[word]))
+    for short in _spelled_out(question):
+        for stem in terms(GLOSSARY[short]):
+            out.setdefault(stem, set()).add(short)
     return out
 
 
