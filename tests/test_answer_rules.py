@@ -203,6 +203,14 @@ def test_a_count_is_answered_only_with_one(northshire: Assistant) -> None:
     assert uncounted.related  # the fostering paragraph is still offered, labelled as related
 
 
+def test_a_when_question_is_answered_only_with_a_date_or_time(northshire: Assistant) -> None:
+    dated = northshire.ask("When was the new case recording system introduced?")
+    assert not dated.abstained and "this year" in dated.answer
+    undated = northshire.ask("When did the council open its three new children's homes?")
+    assert undated.abstained and "a date or time" in undated.answer
+    assert answer_type("What time does the tip close?") == "date"
+
+
 def test_a_judgement_question_quotes_the_judgement(northshire: Assistant) -> None:
     answer = northshire.ask("How were children in care judged by the 2024 inspection?")
     assert not answer.abstained

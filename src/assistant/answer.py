@@ -29,7 +29,7 @@ def named_years(question: str) -> list[str]:
     return sorted(set(_YEAR.findall(question)))
 
 
-_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
+_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day|time)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
     r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
@@ -101,8 +101,15 @@ _SHARE_IN_TEXT = re.compile(
     r"%|\bper ?cent\b|\b(?:half|third|quarter|majority|minority|most|proportion)\b", re.I
 )
 # Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
-# "phase 1" or "39%". A question of one of these kinds abstains when no top sentence holds one.
-STRICT_TYPES = frozenset({"money", "share", "count"})
+# "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
+# when no quoted sentence holds one.
+STRICT_TYPES = frozenset({"money", "share", "count", "date"})
+# A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
+_TIME_IN_TEXT = re.compile(
+    r"\b(?:days?|weeks?|fortnights?|months?|years?|daily|weekly|fortnightly|monthly|quarterly|annually|"
+    r"yearly|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
+    re.I,
+)
 
 
 # Words that introduce an inspection judgement ("judged", "rated", "the grade").
@@ -317,19 +324,26 @@ def score_sentences(
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
 
 
-_TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked"}
+_TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked",
+               "date": "a date or time"}
+
+
+def _gives(kind: str, text: str, named: Collection[str]) -> bool:
+    """Whether ``text`` gives the kind of fact a strict question asks for; ``named``: the question's words."""
+    if kind == "count":
+        return bool(counts_in(text, exclude=named))
+    if kind == "date":
+        return has_answer_type(text, kind) or bool(_TIME_IN_TEXT.search(text))
+    return has_answer_type(text, kind)
 
 
 def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): the
-    question asks for a sum of money or a share that none of them gives, or it assumes an Ofsted
-    judgement that they contradict."""
+    question asks for a date, a count, a sum of money or a share that none of them gives, or it assumes an
+    Ofsted judgement that they contradict."""
     wanted = answer_type(question)
-    if wanted == "count":
-        named = re.findall(r"\w+", question)
-        if not any(counts_in(e.sentence.text, exclude=named) for e in chosen):
-            return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
-    elif wanted in STRICT_TYPES and not any(has_answer_type(e.sentence.text, wanted) for e in chosen):
+    named = re.findall(r"\w+", question)
+    if wanted in STRICT_TYPES and not any(_gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
