@@ -350,3 +350,19 @@ def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> N
     assert citations[0].quote == "Inspectors judged fostering to be good."
     assert citations[1].quote == "The plan was agreed. It was funded in full."  # one quote, in reading order
     assert answer.index("[1]") < answer.index("[2]")
+
+
+def test_a_question_asking_for_a_date_or_figure_keeps_only_the_quotes_that_give_one() -> None:
+    from assistant.answer import Evidence, answering_quotes
+    from assistant.types import Passage
+
+    def evidence(sid: int, text: str) -> Evidence:
+        s = sentence(sid, text, 0)
+        return Evidence(s, Passage("d#0", "d", 0, text, None, None, 0, len(text)), 1.0 - sid / 10, 0.5, 0.5)
+
+    focus = evidence(0, "The visit will focus on children in care and their plans.")
+    dated = evidence(1, "Inspectors carried out the visit on 20 October 2020.")
+    assert answering_quotes("When did inspectors carry out the visit?", [focus, dated], False) == [dated]
+    assert answering_quotes("What did the visit focus on?", [focus, dated], False) == [focus, dated]
+    assert answering_quotes("When did the visit change?", [focus, dated], True) == [focus, dated]  # comparison
+    assert answering_quotes("When did it start?", [focus], False) == [focus]  # none dated: left to abstention

@@ -348,6 +348,17 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
 
+def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool) -> list[Evidence]:
+    """For a question that asks for a date, a count, a sum of money or a share, only the chosen quotes that
+    give one: the others are on the subject but do not answer it. When none gives one (see
+    ``unanswered_reason``) and for comparisons (every document keeps its line) all are kept."""
+    wanted = answer_type(question)
+    if comparison or wanted not in STRICT_TYPES:
+        return list(chosen)
+    named = re.findall(r"\w+", question)
+    return [e for e in chosen if _gives(wanted, e.sentence.text, named)] or list(chosen)
+
+
 def select_quotes(
     evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
     per_document: bool = False, document_floor: float = 0.6, other_passage_floor: float = 0.85,

@@ -20,6 +20,7 @@ from assistant.answer import (
     Evidence,
     abstention,
     answer_type,
+    answering_quotes,
     compose,
     financial_years,
     named_years,
@@ -301,6 +302,7 @@ class Assistant:
         reason = unanswered_reason(standalone, chosen)
         if reason:
             return decline(reason)
+        chosen = answering_quotes(standalone, chosen, comparison)
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
