@@ -203,6 +203,14 @@ def test_a_count_is_answered_only_with_one(northshire: Assistant) -> None:
     assert uncounted.related  # the fostering paragraph is still offered, labelled as related
 
 
+def test_a_follow_up_asks_for_its_own_kind_of_fact(northshire: Assistant) -> None:
+    history = [{"role": "user", "content": "How much did the council invest in its fostering service?"},
+               {"role": "assistant", "content": "The council invested £4.2m in its fostering service [1]."}]
+    answer = northshire.ask("Did the fostering service recruit more foster carers with that?", history=history)
+    # Not a question about a sum of money: the recruitment sentence, which holds none, is kept.
+    assert not answer.abstained and "recruited more foster carers" in answer.answer
+
+
 def test_a_when_question_is_answered_only_with_a_date_or_time(northshire: Assistant) -> None:
     dated = northshire.ask("When was the new case recording system introduced?")
     assert not dated.abstained and "this year" in dated.answer

@@ -49,6 +49,9 @@ def test_readme_lists_every_setting_with_its_default() -> None:
         ("What did he recommend?", "What did he recommend? (following on from: What did Ofsted say about care "
                                    "leavers over 21?)"),
         ("How many social workers were recruited in 2021?", "How many social workers were recruited in 2021?"),
+        # Long, but ending on a pronoun: it points back.
+        ("Was government money supposed to cover part of that?", "Was government money supposed to cover part of "
+         "that? (following on from: What did Ofsted say about care leavers over 21?)"),
     ],
 )
 def test_standalone_question(question: str, expected: str) -> None:
@@ -59,6 +62,16 @@ def test_follow_ups_chain_through_earlier_turns() -> None:
     history = [*HISTORY, Turn("user", "And children in care?"), Turn("assistant", "...")]
     assert standalone_question("and the workforce?", history) == "What did Ofsted say about the workforce?"
     assert not is_followup("What did the Commissioner recommend about a children's trust?")
+
+
+def test_own_words_drop_the_context_carried_along() -> None:
+    from assistant.conversation import own_words
+
+    history = [Turn("user", "How much did the council spend on fostering?"), Turn("assistant", "...")]
+    standalone = standalone_question("Did the government pay for any of that?", history)
+    assert standalone.endswith("(following on from: How much did the council spend on fostering?)")
+    assert own_words(standalone) == "Did the government pay for any of that?"
+    assert own_words("When was the visit?") == "When was the visit?"
 
 
 def test_no_history_means_no_rewrite() -> None:

@@ -20,6 +20,8 @@ _CONNECTOR = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|him|his|her|their|its|that|this|those|these|there|then)\b", re.I)
+# A question that ends on a pronoun ("did the government pay for part of that?") points back, however long.
+_ENDS_ON_PRONOUN = re.compile(r"\b(it|that|this|them|those|these|him|her|there|then)\s*[?.!]*\s*$", re.I)
 _TOPIC = re.compile(r"\b(about|on|for|regarding|concerning|of|with|in relation to)\s+(.+?)\s*\??\s*$", re.I)
 _VERB_HINT = re.compile(
     r"\b(is|are|was|were|did|does|do|has|have|had|say|said|find|found|recommend\w*|cost|happen\w*|"
@@ -28,9 +30,19 @@ _VERB_HINT = re.compile(
 )
 
 
+_CONTEXT = " (following on from: "
+
+
+def own_words(standalone: str) -> str:
+    """A standalone question without the earlier question carried along as context: what this turn asks
+    ("was it funded? (following on from: How much did it cost?)" -> "was it funded?"). The kind of answer
+    wanted (a date, a sum) comes from these words only."""
+    return standalone.split(_CONTEXT, 1)[0]
+
+
 def is_followup(question: str) -> bool:
     """Whether a question leans on the conversation before it."""
-    if _CONNECTOR.match(question):
+    if _CONNECTOR.match(question) or _ENDS_ON_PRONOUN.search(question):
         return True
     content = terms(question)
     return bool(_PRONOUN.search(question)) and len(content) <= 3 or len(content) <= 1
@@ -57,7 +69,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
         if match:
             return f"{previous[: match.start(2)]}{topic}?"
         return f"{previous.rstrip('?')}: {topic}?"
-    return f"{question.rstrip('?')}? (following on from: {previous.rstrip('?')}?)"
+    return f"{question.rstrip('?')}?{_CONTEXT}{previous.rstrip('?')}?)"
 
 
 def _previous_standalone(history: Sequence[Turn]) -> str | None:

@@ -32,7 +32,7 @@ from assistant.answer import (
     unanswered_reason,
     unknown_names,
 )
-from assistant.conversation import standalone_question
+from assistant.conversation import own_words, standalone_question
 from assistant.embedding import Embedder, MiniLMEmbedder
 from assistant.errors import IndexStoreError, InvalidQuestionError
 from assistant.index import Index, Manifest, build_index, load_index, stale_reason
@@ -299,10 +299,10 @@ class Assistant:
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
-        reason = unanswered_reason(standalone, chosen)
+        reason = unanswered_reason(own_words(standalone), chosen)
         if reason:
             return decline(reason)
-        chosen = answering_quotes(standalone, chosen, comparison)
+        chosen = answering_quotes(own_words(standalone), chosen, comparison)
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
@@ -342,7 +342,7 @@ class Assistant:
                 ids.append(sid)
         return score_sentences(
             candidates, self.index.sentence_vectors[ids], query_vector, question_terms,
-            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(question),
+            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(own_words(question)),
             self.settings.type_bonus,
             (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
              self.settings.sentence_passage_weight),
