@@ -6,7 +6,7 @@ Both the BM25 index and the answer's coverage check use ``terms``, so a word cou
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Plain-English expansions of the sector's abbreviations and euphemisms, added to a question so that
@@ -102,14 +102,22 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     return [terms(t) or ["∅"] for t in texts]
 
 
+_FULL_FORMS = [
+    (short, re.compile(rf"\b{re.escape(full)}\b"))
+    for short, full in sorted(GLOSSARY.items()) if " " in full and short not in CAPITALS_ONLY
+]
+
+
 def _spelled_out(question: str) -> list[str]:
     """The abbreviations whose full form the question spells out: "director of children's services" -> "dcs".
     Reports use the short form once they have introduced it, so the question should find both."""
     low = re.sub("[’‘]", "'", question.lower())
-    return sorted(
-        short for short, full in GLOSSARY.items()
-        if " " in full and short not in CAPITALS_ONLY and re.search(rf"\b{re.escape(full)}\b", low)
-    )
+    return [short for short, full in _FULL_FORMS if full.search(low)]
+
+
+@cache
+def _glossary_terms(word: str) -> tuple[str, ...]:
+    return tuple(terms(GLOSSARY[word]))
 
 
 def expand(question: str) -> str:
@@ -127,9 +135,9 @@ def alternatives(question: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for word in _glossary_words(question):
         for stem in terms(word):
-            out.setdefault(stem, set()).update(terms(GLOSSARY[word]))
+            out.setdefault(stem, set()).update(_glossary_terms(word))
     for short in _spelled_out(question):
-        for stem in terms(GLOSSARY[short]):
+        for stem in _glossary_terms(short):
             out.setdefault(stem, set()).add(short)
     return out
 
