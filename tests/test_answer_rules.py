@@ -374,3 +374,21 @@ def test_a_question_asking_for_a_date_or_figure_keeps_only_the_quotes_that_give_
     assert answering_quotes("What did the visit focus on?", [focus, dated], False) == [focus, dated]
     assert answering_quotes("When did the visit change?", [focus, dated], True) == [focus, dated]  # comparison
     assert answering_quotes("When did it start?", [focus], False) == [focus]  # none dated: left to abstention
+
+
+def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "fostering-2024.txt").write_text(
+        "Fostering review\n\n1. The fostering service recruited foster carers all year; recruiting foster carers "
+        "is the fostering service's priority.\n\n2. By March, 48 new carers had joined.\n",
+        encoding="utf-8",
+    )
+
+    def first_passage(bonus: float) -> str:
+        settings = Settings.load(environ={}, type_passage_bonus=bonus)
+        assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
+                                   settings=settings, embedder=KeywordEmbedder())
+        return assistant.ask("How many foster carers did the fostering service recruit?").passages[0].text
+
+    assert "48 new carers" not in first_passage(0.0)  # the keyword-rich paragraph leads on words alone
+    assert "48 new carers" in first_passage(1.0)

@@ -104,6 +104,10 @@ _SHARE_IN_TEXT = re.compile(
 # "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
 # when no quoted sentence holds one.
 STRICT_TYPES = frozenset({"money", "share", "count", "date"})
+# Kinds of fact rare enough in a passage that holding one says the passage may answer the question; a
+# date (in about four passages of ten) also, but preferring dated passages let off-topic ones past the
+# check that a "when" question's quotes hold a date (eval/report.md, History).
+PASSAGE_TYPES = frozenset({"grade", "money", "share", "count"})
 # A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
 _TIME_IN_TEXT = re.compile(
     r"\b(?:days?|weeks?|fortnights?|months?|years?|daily|weekly|fortnightly|monthly|quarterly|annually|"
@@ -328,8 +332,9 @@ _TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion",
                "date": "a date or time"}
 
 
-def _gives(kind: str, text: str, named: Collection[str]) -> bool:
-    """Whether ``text`` gives the kind of fact a strict question asks for; ``named``: the question's words."""
+def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
+    """Whether ``text`` gives the kind of fact a question asks for (see ``answer_type``); ``named``: the
+    question's words, whose figures do not count."""
     if kind == "count":
         return bool(counts_in(text, exclude=named))
     if kind == "date":
@@ -343,7 +348,7 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     Ofsted judgement that they contradict."""
     wanted = answer_type(question)
     named = re.findall(r"\w+", question)
-    if wanted in STRICT_TYPES and not any(_gives(wanted, e.sentence.text, named) for e in chosen):
+    if wanted in STRICT_TYPES and not any(gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
@@ -356,7 +361,7 @@ def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool
     if comparison or wanted not in STRICT_TYPES:
         return list(chosen)
     named = re.findall(r"\w+", question)
-    return [e for e in chosen if _gives(wanted, e.sentence.text, named)] or list(chosen)
+    return [e for e in chosen if gives(wanted, e.sentence.text, named)] or list(chosen)
 
 
 def select_quotes(

@@ -7,6 +7,7 @@ and the evaluation all go through ``Assistant.ask``.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -17,12 +18,14 @@ import numpy as np
 
 from assistant.answer import (
     INSTRUCTIONS_IGNORED,
+    PASSAGE_TYPES,
     Evidence,
     abstention,
     answer_type,
     answering_quotes,
     compose,
     financial_years,
+    gives,
     named_years,
     question_shape,
     quotable,
@@ -197,6 +200,7 @@ class Assistant:
         query_vector = self.embedder.embed([query_text])[0]
         query = _Query(standalone, query_vector, terms(query_text), self._best_sentence_per_passage(query_vector))
         ranked = self._prefer_named_years(self._search(query, allowed), standalone)
+        ranked = self._prefer_answer_type(ranked, standalone)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
         answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
@@ -221,6 +225,21 @@ class Assistant:
             replace(s, score=s.score + bonus)
             if (self.index.documents[self.index.passages[s.passage].doc_id].date or "")[:4] in years
             else s
+            for s in ranked
+        ]
+        return sorted(boosted, key=lambda s: (-s.score, s.passage))
+
+    def _prefer_answer_type(self, ranked: list[Scored], question: str) -> list[Scored]:
+        """Type-aware matching: a question asking for a count, a sum, a share or an Ofsted judgement ranks
+        passages that hold one a little higher (``type_passage_bonus``)."""
+        asked = own_words(question)
+        wanted = answer_type(asked)
+        if wanted not in PASSAGE_TYPES or not ranked:
+            return ranked
+        named = re.findall(r"\w+", asked)
+        bonus = self.settings.type_passage_bonus
+        boosted = [
+            replace(s, score=s.score + bonus) if gives(wanted, self.index.passages[s.passage].text, named) else s
             for s in ranked
         ]
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
