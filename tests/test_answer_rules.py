@@ -392,3 +392,18 @@ def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) 
 
     assert "48 new carers" not in first_passage(0.0)  # the keyword-rich paragraph leads on words alone
     assert "48 new carers" in first_passage(1.0)
+
+
+def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> None:
+    from assistant.answer import Evidence, passage_holds, unanswered_reason
+    from assistant.types import Passage
+
+    text = "The first phase of the model was launched on 1 February 2022."
+    passage = Passage("d#0", "d", 0, text, None, None, 0, len(text))
+    off_topic = Evidence(sentence(0, text, 0), passage, 0.5, 0.2, 0.0)  # shares no word with the question
+    on_topic = Evidence(sentence(0, text, 0), passage, 0.5, 0.2, 0.4)
+    assert "a date or time" in unanswered_reason("When is the bin collection?", [off_topic])
+    assert unanswered_reason("When was the model launched?", [on_topic]) == ""
+    # Type-aware ranking wants a specific date for a date question; a bare year is in most passages.
+    assert passage_holds("date", text) and not passage_holds("date", "In 2022 the model was launched.")
+    assert passage_holds("date", "The visit is in the week beginning November 25.")

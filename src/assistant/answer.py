@@ -104,10 +104,13 @@ _SHARE_IN_TEXT = re.compile(
 # "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
 # when no quoted sentence holds one.
 STRICT_TYPES = frozenset({"money", "share", "count", "date"})
-# Kinds of fact rare enough in a passage that holding one says the passage may answer the question; a
-# date (in about four passages of ten) also, but preferring dated passages let off-topic ones past the
-# check that a "when" question's quotes hold a date (eval/report.md, History).
-PASSAGE_TYPES = frozenset({"grade", "money", "share", "count"})
+# The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
+PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date"})
+# A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
+# 2020", "November 25"). A bare year is in most passages of a dated report and says little.
+_SPECIFIC_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)"
+)
 # A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
 _TIME_IN_TEXT = re.compile(
     r"\b(?:days?|weeks?|fortnights?|months?|years?|daily|weekly|fortnightly|monthly|quarterly|annually|"
@@ -342,26 +345,35 @@ def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
     return has_answer_type(text, kind)
 
 
+def passage_holds(kind: str, text: str, named: Collection[str] = ()) -> bool:
+    """Whether a passage holds the kind of fact a question asks for, as type-aware ranking reads it: a
+    specific date for a date, otherwise as ``gives``."""
+    if kind == "date":
+        return bool(_SPECIFIC_DATE.search(text))
+    return gives(kind, text, named)
+
+
 def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): the
-    question asks for a date, a count, a sum of money or a share that none of them gives, or it assumes an
-    Ofsted judgement that they contradict."""
+    question asks for a date, a count, a sum of money or a share that none of them gives (a quote that
+    shares no word with the question does not count), or it assumes an Ofsted judgement that they
+    contradict."""
     wanted = answer_type(question)
     named = re.findall(r"\w+", question)
-    if wanted in STRICT_TYPES and not any(gives(wanted, e.sentence.text, named) for e in chosen):
+    if wanted in STRICT_TYPES and not any(e.lexical > 0 and gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
 
 def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool) -> list[Evidence]:
     """For a question that asks for a date, a count, a sum of money or a share, only the chosen quotes that
-    give one: the others are on the subject but do not answer it. When none gives one (see
+    give one and share a word with the question: the others do not answer it. When none does (see
     ``unanswered_reason``) and for comparisons (every document keeps its line) all are kept."""
     wanted = answer_type(question)
     if comparison or wanted not in STRICT_TYPES:
         return list(chosen)
     named = re.findall(r"\w+", question)
-    return [e for e in chosen if gives(wanted, e.sentence.text, named)] or list(chosen)
+    return [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)] or list(chosen)
 
 
 def select_quotes(

@@ -25,8 +25,8 @@ from assistant.answer import (
     answering_quotes,
     compose,
     financial_years,
-    gives,
     named_years,
+    passage_holds,
     question_shape,
     quotable,
     score_sentences,
@@ -230,8 +230,8 @@ class Assistant:
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
 
     def _prefer_answer_type(self, ranked: list[Scored], question: str) -> list[Scored]:
-        """Type-aware matching: a question asking for a count, a sum, a share or an Ofsted judgement ranks
-        passages that hold one a little higher (``type_passage_bonus``)."""
+        """Type-aware matching: a question asking for a date, a count, a sum, a share or an Ofsted judgement
+        ranks passages that hold one a little higher (``type_passage_bonus``)."""
         asked = own_words(question)
         wanted = answer_type(asked)
         if wanted not in PASSAGE_TYPES or not ranked:
@@ -239,7 +239,8 @@ class Assistant:
         named = re.findall(r"\w+", asked)
         bonus = self.settings.type_passage_bonus
         boosted = [
-            replace(s, score=s.score + bonus) if gives(wanted, self.index.passages[s.passage].text, named) else s
+            replace(s, score=s.score + bonus) if passage_holds(wanted, self.index.passages[s.passage].text, named)
+            else s
             for s in ranked
         ]
         return sorted(boosted, key=lambda s: (-s.score, s.passage))

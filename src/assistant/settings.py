@@ -42,7 +42,7 @@ class Settings:
     dense_weight: float = _setting(0.6, "Weight of the dense score in weighted fusion (BM25 gets the rest).")
     year_bonus: float = _setting(0.15, "Added to passages of documents dated in a year the question names.")
     type_passage_bonus: float = _setting(
-        0.05, "Added to passages holding the kind of fact asked for (a count, a sum, a share, a judgement)."
+        0.05, "Added to passages holding the kind of fact asked for (a date, a count, a sum, a share, a grade)."
     )
     rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
     # Answering
