@@ -129,7 +129,8 @@ _GRADE_QUESTION = re.compile(
 
 def answer_type(question: str) -> str | None:
     """The kind of fact a question asks for: "date", "money", "share" (a percentage or proportion),
-    "grade" (an Ofsted judgement), "number", or None."""
+    "count" ("how many", "the average"), "grade" (an Ofsted judgement), "number" (any other figure), or
+    None."""
     if _WHEN.search(question):
         return "date"
     if _MONEY_QUESTION.search(question):
