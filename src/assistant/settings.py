@@ -55,7 +55,7 @@ class Settings:
     answer_passages: int = _setting(6, "Top passages whose sentences may be quoted.")
     min_sentence_score: float = _setting(0.40, "Below this best-sentence score the assistant abstains.")
     min_coverage: float = _setting(
-        0.40, "Least share (IDF-weighted) of the question's content words the evidence must cover."
+        0.35, "Least share (IDF-weighted) of the question's content words the evidence must cover."
     )
     related_passages: int = _setting(3, "'Possibly related' passages shown with an abstention.")
     max_question_chars: int = _setting(2000, "Longest question accepted.")
