@@ -57,6 +57,7 @@ def open_page(browser: Browser, url: str, width: int = 1280, height: int = 900) 
     page = context.new_page()
     page.goto(url)
     page.locator("#question textarea").wait_for()
+    page.locator("#send").wait_for()  # Gradio renders components one by one: the button can come later
     return page
 
 
