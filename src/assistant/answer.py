@@ -35,10 +35,8 @@ _HOW_MANY = re.compile(
     r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
     re.I,
 )
-_DATE_IN_TEXT = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Spring|Summer|Autumn|Winter)\b|\b(?:19|20)\d\d\b",
-)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_IN_TEXT = re.compile(rf"\b(?:{_MONTHS}|Spring|Summer|Autumn|Winter)\b|\b(?:19|20)\d\d\b")
 _NUMBER_IN_TEXT = re.compile(
     r"[£$%]|\b\d+(?:[.,]\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|double|twice)\b",
@@ -54,7 +52,6 @@ _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen"
 )
-_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _LABELS = (
     r"phase|stage|step|level|tier|section|paragraph|para|page|part|appendix|annex|round|wave|year|key stage|"
     r"aged?|covid|version|number|no|item|priority|recommendation|table|figure|chapter|rule|schedule"

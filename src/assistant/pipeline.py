@@ -87,6 +87,7 @@ class _Query:
     """One question as the stages after the conversation see it, computed once per ``ask``."""
 
     standalone: str
+    asked: str  # this turn's own words, without the earlier question carried along (own_words)
     vector: np.ndarray
     terms: list[str]  # of the glossary-expanded question, for BM25
     best_sentence: np.ndarray  # per passage: the cosine of its sentence closest to the question
@@ -198,9 +199,10 @@ class Assistant:
         # The query: the standalone question plus glossary expansions, embedded once.
         query_text = expand(standalone)
         query_vector = self.embedder.embed([query_text])[0]
-        query = _Query(standalone, query_vector, terms(query_text), self._best_sentence_per_passage(query_vector))
+        query = _Query(standalone, own_words(standalone), query_vector, terms(query_text),
+                       self._best_sentence_per_passage(query_vector))
         ranked = self._prefer_named_years(self._search(query, allowed), standalone)
-        ranked = self._prefer_answer_type(ranked, standalone)
+        ranked = self._prefer_answer_type(ranked, query.asked)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
         answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
@@ -229,10 +231,9 @@ class Assistant:
         ]
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
 
-    def _prefer_answer_type(self, ranked: list[Scored], question: str) -> list[Scored]:
-        """Type-aware matching: a question asking for a date, a count, a sum, a share or an Ofsted judgement
-        ranks passages that hold one a little higher (``type_passage_bonus``)."""
-        asked = own_words(question)
+    def _prefer_answer_type(self, ranked: list[Scored], asked: str) -> list[Scored]:
+        """Type-aware matching: a question (``asked``: its own words) asking for a date, a count, a sum, a
+        share or an Ofsted judgement ranks passages that hold one a little higher (``type_passage_bonus``)."""
         wanted = answer_type(asked)
         if wanted not in PASSAGE_TYPES or not ranked:
             return ranked
@@ -303,7 +304,7 @@ class Assistant:
         top = ranked[: s.answer_passages]
         if comparison:
             top = top + self._best_of_named_years(query, searched, top)
-        evidence = self._evidence(top, query_vector, question_terms, standalone)
+        evidence = self._evidence(top, query_vector, question_terms, standalone, query.asked)
         related = passages[: s.related_passages]
 
         def decline(reason: str = "") -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
@@ -319,10 +320,10 @@ class Assistant:
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
-        reason = unanswered_reason(own_words(standalone), chosen)
+        reason = unanswered_reason(query.asked, chosen)
         if reason:
             return decline(reason)
-        chosen = answering_quotes(own_words(standalone), chosen, comparison)
+        chosen = answering_quotes(query.asked, chosen, comparison)
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
@@ -347,7 +348,7 @@ class Assistant:
         return extra
 
     def _evidence(
-        self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str], question: str
+        self, top: list[Scored], query_vector: np.ndarray, question_terms: list[str], question: str, asked: str
     ) -> list[Evidence]:
         if not top:
             return []
@@ -362,7 +363,7 @@ class Assistant:
                 ids.append(sid)
         return score_sentences(
             candidates, self.index.sentence_vectors[ids], query_vector, question_terms,
-            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(own_words(question)),
+            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(asked),
             self.settings.type_bonus,
             (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
              self.settings.sentence_passage_weight),
