@@ -15,6 +15,8 @@ from assistant.answer import (
     grade_premise_conflict,
     grades_in,
     has_answer_type,
+    known_term,
+    off_subject_words,
     quotable,
     title_sentences,
     unknown_names,
@@ -63,6 +65,25 @@ def test_unknown_names_and_years_are_found_known_ones_are_not() -> None:
     assert unknown_names("What did Ofsted say about West Sussex and Hampshire in 2023?", known) == []
     # The word opening the question is capitalised by grammar, not because it is a name.
     assert unknown_names("Fostering in West Sussex?", known) == []
+
+
+def test_a_question_on_another_subject_is_found_by_its_subject_words() -> None:
+    from assistant.search_text import terms
+
+    collection = sorted(set(terms("Staffing restructured across Chichester teams; additional foster carers.")))
+    quoted = set(terms("A staffing restructure created new teams in Chichester."))
+    # Only the place is shared: the subject word is one the collection never uses.
+    assert off_subject_words("What is the weather in Chichester?", quoted, collection, {}) == ["weather"]
+    # One subject word in the quoted passage keeps the answer, however unusual the others.
+    assert off_subject_words("Which teams did the weather affect?", quoted, collection, {}) == []
+    # So does a glossary synonym of one ("rated" is found as "judged").
+    assert off_subject_words("How was the weather rated?", {"judg"}, collection, {"rate": {"judg"}}) == []
+    # Subject words the collection uses elsewhere are not another subject, only a weak match.
+    assert off_subject_words("How many foster carers are there?", quoted, collection, {}) == []
+    # The stemmer cuts "added" to "ad", which begins the collection's "addit" (additional).
+    assert known_term("ad", collection) and not known_term("weather", collection)
+    # Capitalised words (places, names) and words of asking are not subject words.
+    assert off_subject_words("Where is Chichester?", set(), collection, {}) == []
 
 
 def sentence(sid: int, text: str, start: int, doc: str = "d") -> Sentence:

@@ -26,6 +26,7 @@ from assistant.answer import (
     compose,
     financial_years,
     named_years,
+    off_subject_words,
     passage_holds,
     question_shape,
     quotable,
@@ -82,6 +83,12 @@ def ensure_index(
     return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
 
 
+def _either(words: Sequence[str]) -> str:
+    """"Surrey", "Surrey or Kent", "Surrey, Kent or 2025": each word once, in order."""
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 @dataclass(frozen=True)
 class _Query:
     """One question as the stages after the conversation see it, computed once per ``ask``."""
@@ -120,6 +127,7 @@ class Assistant:
         # Every word the collection uses, its documents' titles included (a council may be named only there).
         self._known_terms = set(self._idf).union(*header_terms.values())
         self._known_terms |= {fy for s in index.sentences for fy in financial_years(s.text)}
+        self._sorted_terms = sorted(self._known_terms)
         for s in index.sentences:
             if "\t" in s.text:  # a table row: it inherits its table's header words ("Judgement", "Grade")
                 passage = index.passages[self._position_of(s.passage_id)]
@@ -312,9 +320,7 @@ class Assistant:
 
         unknown = unknown_names(standalone, self._known_terms)
         if unknown:
-            names = list(dict.fromkeys(unknown))
-            listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-            return decline(f"They never mention {listed}.")
+            return decline(f"They never mention {_either(unknown)}.")
         if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
             return decline()
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
@@ -324,6 +330,10 @@ class Assistant:
         if reason:
             return decline(reason)
         chosen = answering_quotes(query.asked, chosen, comparison)
+        quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
+        alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
+        if alien:  # the quotes only share a place or a name with a question on another subject
+            return decline(f"They never mention {_either(alien)}.")
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
         return answer_md, citations, False, ()
 
