@@ -428,3 +428,43 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
     # Type-aware ranking wants a specific date for a date question; a bare year is in most passages.
     assert passage_holds("date", text) and not passage_holds("date", "In 2022 the model was launched.")
     assert passage_holds("date", "The visit is in the week beginning November 25.")
+
+
+def test_a_quote_ending_on_a_colon_is_followed_by_what_it_introduces(tmp_path: Path) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "letter-2020.txt").write_text(
+        "Focused visit\n\nThis letter summarises the findings of the visit.\n\n"
+        "1. The areas for improvement are unchanged, with one additional area for improvement highlighted in "
+        "the self-evaluation:\n\n- the timeliness of support for young carers.\n\n"
+        "2. Leaders have recruited more social workers this year.\n\n3. Inspectors met young carers in November.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
+                               settings=Settings.load(environ={}), embedder=KeywordEmbedder())
+    answer = assistant.ask("What additional area for improvement was highlighted in the self-evaluation?")
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    lead_in = next(i for i, q in enumerate(quotes) if q.endswith("self-evaluation:"))
+    # The item it introduces comes right after it, as its own quote: a quote never runs across lines.
+    assert quotes[lead_in + 1] == "the timeliness of support for young carers."
+
+
+def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> None:
+    from assistant.answer import Evidence, complete_lead_ins
+    from assistant.types import Passage
+
+    text = "Two areas remain:\nthe timeliness of plans.\nLeaders know this."
+    passage = Passage("d#0", "d", 0, text, None, None, 0, len(text))
+    lead, item, other = (sentence(i, t, text.index(t)) for i, t in
+                         enumerate(["Two areas remain:", "the timeliness of plans.", "Leaders know this."]))
+    following = {lead.sentence_id: item, item.sentence_id: other}
+    after = lambda s: following.get(s.sentence_id)  # noqa: E731
+    chosen = [Evidence(lead, passage, 0.9, 0.5, 0.5)]
+    assert [e.sentence.text for e in complete_lead_ins(chosen, after)] == [lead.text, item.text]
+    assert complete_lead_ins(chosen, after)[1].score == 0.9  # quoted right after its lead-in
+    # Already chosen: not repeated. Not a lead-in, or nothing after it: unchanged.
+    both = [*chosen, Evidence(item, passage, 0.85, 0.5, 0.5)]
+    assert complete_lead_ins(both, after) == both
+    plain = [Evidence(other, passage, 0.9, 0.5, 0.5)]
+    assert complete_lead_ins(plain, after) == plain
+    assert complete_lead_ins(chosen, lambda s: None) == chosen

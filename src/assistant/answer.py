@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -402,6 +402,26 @@ def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool
         return list(chosen)
     named = re.findall(r"\w+", question)
     return [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)] or list(chosen)
+
+
+def complete_lead_ins(
+    chosen: Sequence[Evidence], next_sentence: Callable[[Sentence], Sentence | None]
+) -> list[Evidence]:
+    """A quote never ends on a colon. A chosen sentence that introduces what follows ("... with one
+    additional area for improvement ...:") is followed by ``next_sentence`` of it in its passage, the
+    thing it introduces, at the same score (so it is quoted right after it). A next sentence already
+    chosen, missing or spanning lines is left out."""
+    have = {e.sentence.sentence_id for e in chosen}
+    out: list[Evidence] = []
+    for e in chosen:
+        out.append(e)
+        if not e.sentence.text.rstrip().endswith(":"):
+            continue
+        following = next_sentence(e.sentence)
+        if following is not None and following.sentence_id not in have and "\n" not in following.text:
+            out.append(replace(e, sentence=following))
+            have.add(following.sentence_id)
+    return out
 
 
 def select_quotes(

@@ -23,6 +23,7 @@ from assistant.answer import (
     abstention,
     answer_type,
     answering_quotes,
+    complete_lead_ins,
     compose,
     financial_years,
     named_years,
@@ -46,7 +47,7 @@ from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, terms, unseen_idf
 from assistant.settings import Settings
 from assistant.text import human_date
-from assistant.types import Answer, Document, Filters, RetrievedPassage, Turn, history_of
+from assistant.types import Answer, Document, Filters, RetrievedPassage, Sentence, Turn, history_of
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,11 @@ class Assistant:
         self._passage_terms = [set(terms(t)) for t in texts]
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
+
+    def _next_in_passage(self, sentence: Sentence) -> Sentence | None:
+        ids = self.index.sentences_of.get(sentence.passage_id, [])
+        k = ids.index(sentence.sentence_id) if sentence.sentence_id in ids else len(ids)
+        return self.index.sentences[ids[k + 1]] if k + 1 < len(ids) else None
 
     def _position_of(self, passage_id: str) -> int:
         return int(passage_id.rsplit("#", 1)[1]) + self._doc_offsets[passage_id.rsplit("#", 1)[0]]
@@ -329,7 +335,7 @@ class Assistant:
         reason = unanswered_reason(query.asked, chosen)
         if reason:
             return decline(reason)
-        chosen = answering_quotes(query.asked, chosen, comparison)
+        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison), self._next_in_passage)
         quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
         alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject
