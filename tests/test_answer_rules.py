@@ -190,14 +190,18 @@ The experiences and progress of children in care\tGood
 """
 
 
+def one_report(root: Path, name: str, text: str, settings: Settings | None = None) -> Assistant:
+    """An assistant over a collection of one made-up report, indexed with the keyword embedder."""
+    (root / "corpus").mkdir(exist_ok=True)
+    (root / "corpus" / name).write_text(text, encoding="utf-8")
+    return Assistant.load(index_dir=root / "index", corpus_dir=root / "corpus",
+                          settings=settings or Settings.load(environ={}), embedder=KeywordEmbedder())
+
+
 @pytest.fixture(scope="module")
 def northshire(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """A one-report collection about a made-up council, indexed with the keyword embedder."""
-    root = tmp_path_factory.mktemp("northshire")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "northshire-ilacs-2024.txt").write_text(REPORT, encoding="utf-8")
-    return Assistant.load(index_dir=root / "index", corpus_dir=root / "corpus", settings=Settings.load(environ={}),
-                          embedder=KeywordEmbedder())
+    """A one-report collection about a made-up council."""
+    return one_report(tmp_path_factory.mktemp("northshire"), "northshire-ilacs-2024.txt", REPORT)
 
 
 def test_false_premise_about_a_judgement_abstains_and_says_why(northshire: Assistant) -> None:
@@ -327,14 +331,11 @@ def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) 
     assert alternatives("Who is the director of children's services?")["director"] == {"dcs"}
     assert "dcs" not in expand("Who directs the services for children?")
     # Once a report has introduced "DCS" it uses only the short form; the question spells it out.
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "report-2022.txt").write_text(
+    assistant = one_report(
+        tmp_path, "report-2022.txt",
         "Leadership review\n\n1. The new DCS commenced in April 2020 and appointed a senior team.\n\n"
         "2. The director of finance began a spending review in May 2021.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
-                               settings=Settings.load(environ={}), embedder=KeywordEmbedder())
     answer = assistant.ask("When did the director of children's services start?")
     assert not answer.abstained and "April 2020" in answer.citations[0].quote
 
@@ -398,17 +399,13 @@ def test_a_question_asking_for_a_date_or_figure_keeps_only_the_quotes_that_give_
 
 
 def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) -> None:
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "fostering-2024.txt").write_text(
-        "Fostering review\n\n1. The fostering service recruited foster carers all year; recruiting foster carers "
-        "is the fostering service's priority.\n\n2. By March, 48 new carers had joined.\n",
-        encoding="utf-8",
-    )
-
     def first_passage(bonus: float) -> str:
-        settings = Settings.load(environ={}, type_passage_bonus=bonus)
-        assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
-                                   settings=settings, embedder=KeywordEmbedder())
+        assistant = one_report(
+            tmp_path, "fostering-2024.txt",
+            "Fostering review\n\n1. The fostering service recruited foster carers all year; recruiting foster "
+            "carers is the fostering service's priority.\n\n2. By March, 48 new carers had joined.\n",
+            Settings.load(environ={}, type_passage_bonus=bonus),
+        )
         return assistant.ask("How many foster carers did the fostering service recruit?").passages[0].text
 
     assert "48 new carers" not in first_passage(0.0)  # the keyword-rich paragraph leads on words alone
@@ -431,16 +428,13 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
 
 
 def test_a_quote_ending_on_a_colon_is_followed_by_what_it_introduces(tmp_path: Path) -> None:
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "letter-2020.txt").write_text(
+    assistant = one_report(
+        tmp_path, "letter-2020.txt",
         "Focused visit\n\nThis letter summarises the findings of the visit.\n\n"
         "1. The areas for improvement are unchanged, with one additional area for improvement highlighted in "
         "the self-evaluation:\n\n- the timeliness of support for young carers.\n\n"
         "2. Leaders have recruited more social workers this year.\n\n3. Inspectors met young carers in November.\n",
-        encoding="utf-8",
     )
-    assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=tmp_path / "corpus",
-                               settings=Settings.load(environ={}), embedder=KeywordEmbedder())
     answer = assistant.ask("What additional area for improvement was highlighted in the self-evaluation?")
     assert not answer.abstained
     quotes = [c.quote for c in answer.citations]
