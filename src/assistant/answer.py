@@ -381,13 +381,24 @@ def passage_holds(kind: str, text: str, named: Collection[str] = ()) -> bool:
     return gives(kind, text, named)
 
 
+def question_words(question: str) -> list[str]:
+    """The question's words as written, whose own figures never count as an answer ("aged 21" in "how
+    many care leavers aged 21 ...").
+
+    Example:
+        >>> question_words("How many visits in 2021?")
+        ['How', 'many', 'visits', 'in', '2021']
+    """
+    return re.findall(r"\w+", question)
+
+
 def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): the
     question asks for a date, a count, a sum of money or a share that none of them gives (a quote that
     shares no word with the question does not count), or it assumes an Ofsted judgement that they
     contradict."""
     wanted = answer_type(question)
-    named = re.findall(r"\w+", question)
+    named = question_words(question)
     if wanted in STRICT_TYPES and not any(e.lexical > 0 and gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {_TYPE_NAMES[wanted]}."
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
@@ -400,7 +411,7 @@ def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool
     wanted = answer_type(question)
     if comparison or wanted not in STRICT_TYPES:
         return list(chosen)
-    named = re.findall(r"\w+", question)
+    named = question_words(question)
     return [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)] or list(chosen)
 
 

@@ -7,7 +7,6 @@ and the evaluation all go through ``Assistant.ask``.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,10 +25,12 @@ from assistant.answer import (
     complete_lead_ins,
     compose,
     financial_years,
+    lexical_overlap,
     named_years,
     off_subject_words,
     passage_holds,
     question_shape,
+    question_words,
     quotable,
     score_sentences,
     select_quotes,
@@ -251,7 +252,7 @@ class Assistant:
         wanted = answer_type(asked)
         if wanted not in PASSAGE_TYPES or not ranked:
             return ranked
-        named = re.findall(r"\w+", asked)
+        named = question_words(asked)
         bonus = self.settings.type_passage_bonus
         boosted = [
             replace(s, score=s.score + bonus) if passage_holds(wanted, self.index.passages[s.passage].text, named)
@@ -398,7 +399,5 @@ class Assistant:
         seen: set[str] = set()
         for e in evidence[:5]:
             seen |= self._passage_terms[self._position[e.passage.passage_id]]
-        from assistant.answer import lexical_overlap
-
         coverage = lexical_overlap(question_terms, seen, self._idf, self._unseen, synonyms)
         return coverage >= self.settings.min_coverage or best.dense >= 0.62
