@@ -16,6 +16,8 @@ from assistant.evaluation.runner import EvalResult, evaluate
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 THRESHOLDS = ROOT / "eval" / "thresholds.toml"
+#: Ceilings on speed, left to `make eval` and the benchmark (see below).
+TIMED = ("latency_p50_ms", "latency_p95_ms")
 
 
 def _thresholds(tmp_path: Path, text: str) -> Path:
@@ -170,7 +172,12 @@ def real_result(real_assistant) -> EvalResult:  # type: ignore[no-untyped-def]
 @pytest.mark.slow
 @pytest.mark.gate
 def test_the_assistant_meets_the_thresholds(real_result: EvalResult) -> None:
-    failures = gate.check(real_result.assistant.summary(), real_result.assistant.rows, THRESHOLDS)
+    # Every threshold but the latency ceilings: speed is judged by `make eval` and `make bench` on a quiet
+    # machine, never by a test, which a busy CI machine would fail for reasons that are not the code's.
+    failures = [
+        f for f in gate.check(real_result.assistant.summary(), real_result.assistant.rows, THRESHOLDS)
+        if not f.startswith(TIMED)
+    ]
     assert failures == [], "The evaluation gate failed:\n" + "\n".join(f"  - {f}" for f in failures)
 
 
@@ -179,8 +186,11 @@ def test_the_assistant_meets_the_thresholds(real_result: EvalResult) -> None:
 def test_the_real_result_made_worse_fails_the_gate(real_result: EvalResult) -> None:
     worse = copy.deepcopy(real_result.assistant.summary())
     worse["overall"]["hit@5"] -= 0.1
+    worse["overall"]["latency_p50_ms"] = 10_000.0
     failures = gate.check(worse, [], THRESHOLDS)
     assert any(f.startswith("hit@5 ") and "(overall)" in f for f in failures), failures
+    # `make eval` still fails on a slow run; only the test above leaves speed to it.
+    assert any(f.startswith(TIMED) for f in failures), failures
 
 
 def test_known_failing_critical_items_are_a_ratchet(tmp_path: Path) -> None:
