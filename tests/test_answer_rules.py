@@ -452,7 +452,7 @@ def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> N
     lead, item, other = (sentence(i, t, text.index(t)) for i, t in
                          enumerate(["Two areas remain:", "the timeliness of plans.", "Leaders know this."]))
     following = {lead.sentence_id: item, item.sentence_id: other}
-    after = lambda s: following.get(s.sentence_id)  # noqa: E731
+    after = lambda s: (following[s.sentence_id], passage) if s.sentence_id in following else None  # noqa: E731
     chosen = [Evidence(lead, passage, 0.9, 0.5, 0.5)]
     assert [e.sentence.text for e in complete_lead_ins(chosen, after)] == [lead.text, item.text]
     assert complete_lead_ins(chosen, after)[1].score == 0.9  # quoted right after its lead-in
@@ -462,3 +462,54 @@ def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> N
     plain = [Evidence(other, passage, 0.9, 0.5, 0.5)]
     assert complete_lead_ins(plain, after) == plain
     assert complete_lead_ins(chosen, lambda s: None) == chosen
+
+
+def test_a_lead_in_brings_the_lines_of_its_list_up_to_the_limit_and_stops_where_the_list_ends() -> None:
+    from assistant.answer import Evidence, complete_lead_ins
+    from assistant.types import Passage
+
+    lead_text = "Key findings are summarised as follows:"
+    lead_passage = Passage("d#0", "d", 0, lead_text, None, "4.2", 0, len(lead_text))
+    items = ["Most children make good progress", "The voice of children is strong", "Early help works"]
+    body = "- " + "\n- ".join(items)
+    list_passage = Passage("d#1", "d", 1, body, None, "4.2", 100, 100 + len(body))
+    closing = "Leaders are proud of this. They said so."
+    next_passage = Passage("d#2", "d", 2, closing, None, "4.3", 200, 200 + len(closing))
+    lead = Sentence(0, "d#0", "d", lead_text, 0, len(lead_text))
+    listed = [Sentence(i + 1, "d#1", "d", t, 100 + body.index(t), 100 + body.index(t) + len(t))
+              for i, t in enumerate(items)]
+    after_list = Sentence(4, "d#2", "d", "Leaders are proud of this.", 200, 226)
+    chain = [(lead, lead_passage), *((s, list_passage) for s in listed), (after_list, next_passage)]
+    after = lambda s: next((chain[i + 1] for i, (c, _) in enumerate(chain[:-1]) if c == s), None)  # noqa: E731
+    chosen = [Evidence(lead, lead_passage, 0.9, 0.5, 0.5)]
+    # The list was split off into the next passage: its lines are quoted, each cited in its own passage,
+    # and the next paragraph is not part of it.
+    out = complete_lead_ins(chosen, after, items=10)
+    assert [e.sentence.text for e in out] == [lead_text, *items]
+    assert [e.passage.passage_id for e in out] == ["d#0", "d#1", "d#1", "d#1"]
+    assert [e.sentence.text for e in complete_lead_ins(chosen, after, items=2)] == [lead_text, *items[:2]]
+    assert [e.sentence.text for e in complete_lead_ins(chosen, after)] == [lead_text, items[0]]
+
+
+def test_a_list_split_from_its_lead_in_is_quoted_in_full_for_a_list_question(tmp_path: Path) -> None:
+    areas = [f"The {what} for children {who}, which leaders know must improve across every locality team "
+             "before the next full inspection of the county's services for children and families"
+             for what, who in [("timeliness of strategy discussions", "at risk"),
+                               ("quality of assessments", "in need"), ("response to homelessness", "aged 16"),
+                               ("timeliness of health assessments", "in care"),
+                               ("completion of return interviews", "who go missing"),
+                               ("sufficiency of placements", "coming into care"),
+                               ("stability of the workforce", "with disabilities")]]
+    assistant = one_report(
+        tmp_path, "council-2023.txt",
+        "Inspection outcome\n\n4.1 The inspection took place in March 2023.\n\n"
+        "4.2 The areas to improve identified by the inspectors are as follows:\n\n"
+        + "".join(f"- {a}\n" for a in areas) + "\n4.3 Leaders consider the report fair and balanced.\n",
+    )
+    # The list is too long for one passage: it runs on into a second one.
+    assert len([p for p in assistant.index.passages if p.paragraph == "4.2"]) == 2
+    answer = assistant.ask("What were the areas to improve identified by the inspectors?")
+    quotes = [c.quote for c in answer.citations]
+    lead_in = quotes.index("The areas to improve identified by the inspectors are as follows:")
+    assert quotes[lead_in + 1 : lead_in + 1 + len(areas)] == areas  # every line, in order
+    assert "Leaders consider the report fair and balanced." not in quotes  # the list ended before it

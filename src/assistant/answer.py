@@ -416,23 +416,48 @@ def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool
 
 
 def complete_lead_ins(
-    chosen: Sequence[Evidence], next_sentence: Callable[[Sentence], Sentence | None]
+    chosen: Sequence[Evidence],
+    following: Callable[[Sentence], tuple[Sentence, Passage] | None],
+    items: int = 1,
 ) -> list[Evidence]:
     """A quote never ends on a colon. A chosen sentence that introduces what follows ("... with one
-    additional area for improvement ...:") is followed by ``next_sentence`` of it in its passage, the
-    thing it introduces, at the same score (so it is quoted right after it). A next sentence already
-    chosen, missing or spanning lines is left out."""
+    additional area for improvement ...:", "key findings are summarised as follows:") is followed by what
+    it introduces, at the same score (so it is quoted right after it): the ``following`` sentence (the
+    next one of its passage, or the first of the next passage when a long list was split off), and, when
+    that one starts a list, the list's next lines up to ``items`` in all (see ``_continues_list``). A
+    sentence already chosen, or one spanning lines, is left out."""
     have = {e.sentence.sentence_id for e in chosen}
     out: list[Evidence] = []
     for e in chosen:
         out.append(e)
         if not e.sentence.text.rstrip().endswith(":"):
             continue
-        following = next_sentence(e.sentence)
-        if following is not None and following.sentence_id not in have and "\n" not in following.text:
-            out.append(replace(e, sentence=following))
-            have.add(following.sentence_id)
+        nxt, added = following(e.sentence), 0
+        while nxt is not None and added < items:
+            sentence, passage = nxt
+            if sentence.sentence_id in have or "\n" in sentence.text:
+                break
+            if added and not _continues_list(sentence, passage, out[-1].passage):
+                break  # the list has ended
+            out.append(replace(e, sentence=sentence, passage=passage))
+            have.add(sentence.sentence_id)
+            added += 1
+            nxt = following(sentence)
     return out
+
+
+def _continues_list(sentence: Sentence, passage: Passage, previous: Passage) -> bool:
+    """Whether ``sentence`` is the next line of the list whose last line was in ``previous``: a line of
+    the same passage, or the first of a bullet run split off from the same paragraph."""
+    before = passage.text[: sentence.char_start - passage.char_start]
+    if passage.passage_id == previous.passage_id:
+        return before.rstrip(" -•*–\t").endswith("\n")
+    return (
+        passage.doc_id == previous.doc_id
+        and (passage.section, passage.paragraph) == (previous.section, previous.paragraph)
+        and not before.strip(" -•*–\t")
+        and passage.text.lstrip()[:1] in ("-", "•", "*", "–")
+    )
 
 
 def select_quotes(

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer import (
     INSTRUCTIONS_IGNORED,
     PASSAGE_TYPES,
+    STRICT_TYPES,
     Evidence,
     abstention,
     answer_type,
@@ -48,7 +49,7 @@ from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, terms, unseen_idf
 from assistant.settings import Settings
 from assistant.text import human_date
-from assistant.types import Answer, Document, Filters, RetrievedPassage, Sentence, Turn, history_of
+from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,19 @@ class Assistant:
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
 
-    def _next_in_passage(self, sentence: Sentence) -> Sentence | None:
+    def _following(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:
+        """The sentence after ``sentence`` with its passage: the next of its passage, or the first of the
+        next passage of the same document."""
         ids = self.index.sentences_of.get(sentence.passage_id, [])
-        k = ids.index(sentence.sentence_id) if sentence.sentence_id in ids else len(ids)
-        return self.index.sentences[ids[k + 1]] if k + 1 < len(ids) else None
+        position = self._position_of(sentence.passage_id)
+        k = ids.index(sentence.sentence_id) + 1 if sentence.sentence_id in ids else len(ids)
+        if k < len(ids):
+            return self.index.sentences[ids[k]], self.index.passages[position]
+        if position + 1 < len(self.index.passages) and self.index.passages[position + 1].doc_id == sentence.doc_id:
+            after = self.index.passages[position + 1]
+            first = self.index.sentences_of.get(after.passage_id, [])
+            return (self.index.sentences[first[0]], after) if first else None
+        return None
 
     def _position_of(self, passage_id: str) -> int:
         return int(passage_id.rsplit("#", 1)[1]) + self._doc_offsets[passage_id.rsplit("#", 1)[0]]
@@ -336,7 +346,10 @@ class Assistant:
         reason = unanswered_reason(query.asked, chosen)
         if reason:
             return decline(reason)
-        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison), self._next_in_passage)
+        # A lead-in brings its list: up to max_list_lines of it for a list question, one line when the
+        # question asks for a single fact, and otherwise as many lines as an answer has quotes.
+        items = 1 if answer_type(query.asked) in STRICT_TYPES else s.max_list_lines if wants_list else limit
+        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison), self._following, items)
         quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
         alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject

@@ -48,6 +48,7 @@ class Settings:
     # Answering
     max_quotes: int = _setting(3, "Most sentences quoted in an ordinary answer.")
     max_list_quotes: int = _setting(6, "Most sentences quoted when the question asks for a list or comparison.")
+    max_list_lines: int = _setting(12, "Most lines of a list quoted after its lead-in, for a list question.")
     sentence_dense_weight: float = _setting(0.3, "Weight of a sentence's cosine to the question.")
     sentence_keyword_weight: float = _setting(0.5, "Weight of a sentence's IDF-weighted keyword overlap.")
     sentence_passage_weight: float = _setting(0.2, "Weight of the fused score of the sentence's passage.")
@@ -112,7 +113,8 @@ class Settings:
             raise ConfigError(f"fusion must be 'weighted' or 'rrf', not {self.fusion!r}.")
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ConfigError(f"dense_weight must be between 0 and 1, not {self.dense_weight}.")
-        for name in ("chunk_max_tokens", "candidates", "top_k", "max_quotes", "max_question_chars", "port"):
+        for name in ("chunk_max_tokens", "candidates", "top_k", "max_quotes", "max_list_lines", "max_question_chars",
+                     "port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
 
