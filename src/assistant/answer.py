@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.passages import marker_length
 from assistant.text import human_date
 from assistant.types import Citation, Document, Passage, RetrievedPassage, Sentence
 
@@ -447,16 +448,18 @@ def complete_lead_ins(
 
 
 def _continues_list(sentence: Sentence, passage: Passage, previous: Passage) -> bool:
-    """Whether ``sentence`` is the next line of the list whose last line was in ``previous``: a line of
-    the same passage, or the first of a bullet run split off from the same paragraph."""
-    before = passage.text[: sentence.char_start - passage.char_start]
+    """Whether ``sentence`` is the next line of the list whose last line was in ``previous``: a sentence
+    opening a line of the same passage (after its bullet marker, if any), or opening a bullet run split
+    off from the same paragraph."""
+    text, at = passage.text, sentence.char_start - passage.char_start
+    line_start = text.rfind("\n", 0, at) + 1
     if passage.passage_id == previous.passage_id:
-        return before.rstrip(" -•*–\t").endswith("\n")
+        return line_start > 0 and at - line_start == marker_length(text[line_start:])
     return (
         passage.doc_id == previous.doc_id
         and (passage.section, passage.paragraph) == (previous.section, previous.paragraph)
-        and not before.strip(" -•*–\t")
-        and passage.text.lstrip()[:1] in ("-", "•", "*", "–")
+        and line_start == 0
+        and at == marker_length(text) > 0
     )
 
 

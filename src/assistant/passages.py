@@ -20,6 +20,19 @@ from assistant.types import Document, Passage, Sentence
 # "- 1.1 Text", "1. Text", "23. Text", "10.Staff ..." ; group 1 is the number.
 _NUMBERED = re.compile(r"^\s*(?:[-*•]\s*)?(\d{1,3}(?:\.\d{1,3})*)(?:\.\s*|\s+)(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+(?:\(?[a-z]\)\s+)?|\(?[a-z]\)\s+)(?=\S)")
+
+
+def marker_length(line: str) -> int:
+    """Length of the bullet marker opening ``line`` ("- ", "• ", "(a) "), 0 when it has none.
+
+    Example:
+        >>> marker_length("- Most children make good progress"), marker_length("Leaders know this.")
+        (2, 0)
+    """
+    match = _BULLET.match(line)
+    return match.end() if match else 0
+
+
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__")
 _END_PUNCT = ".!?:;,"
 # A sentence ends at . ! ? (and any closing quotes/brackets) followed by space and a capital, digit,

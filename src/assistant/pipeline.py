@@ -148,16 +148,18 @@ class Assistant:
     def _following(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:
         """The sentence after ``sentence`` with its passage: the next of its passage, or the first of the
         next passage of the same document."""
-        ids = self.index.sentences_of.get(sentence.passage_id, [])
         position = self._position_of(sentence.passage_id)
-        k = ids.index(sentence.sentence_id) + 1 if sentence.sentence_id in ids else len(ids)
+        ids = self.index.sentences_of.get(sentence.passage_id, [])
+        try:
+            k = ids.index(sentence.sentence_id) + 1
+        except ValueError:
+            k = len(ids)
         if k < len(ids):
             return self.index.sentences[ids[k]], self.index.passages[position]
-        if position + 1 < len(self.index.passages) and self.index.passages[position + 1].doc_id == sentence.doc_id:
-            after = self.index.passages[position + 1]
-            first = self.index.sentences_of.get(after.passage_id, [])
-            return (self.index.sentences[first[0]], after) if first else None
-        return None
+        after = self.index.passages[position + 1] if position + 1 < len(self.index.passages) else None
+        if after is None or after.doc_id != sentence.doc_id or not self.index.sentences_of.get(after.passage_id):
+            return None
+        return self.index.sentences[self.index.sentences_of[after.passage_id][0]], after
 
     def _position_of(self, passage_id: str) -> int:
         return int(passage_id.rsplit("#", 1)[1]) + self._doc_offsets[passage_id.rsplit("#", 1)[0]]
