@@ -25,7 +25,7 @@ from assistant.embedding import KeywordEmbedder
 from assistant.instructions import strip_instructions
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.types import Sentence
+from assistant.types import Document, Sentence
 
 
 @pytest.mark.parametrize(
@@ -286,21 +286,27 @@ INSPECTION_2023 = """1. Leaders have stabilised the workforce and reduced agency
 """
 
 
-@pytest.fixture(scope="module")
-def two_years(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("two-years")
+def catalogued(root: Path, reports: list[tuple[str, str, str, str, str, str]]) -> Assistant:
+    """An assistant over made-up reports, each (name, title, publisher, kind, date, text) and described in
+    the collection's catalog.toml, indexed with the keyword embedder."""
     corpus = root / "corpus"
     corpus.mkdir()
-    (corpus / "visit.txt").write_text(f"Focused visit to Northshire\n\n{VISIT_2020}\n", encoding="utf-8")
-    (corpus / "inspection.txt").write_text(f"Inspection of Northshire\n\n{INSPECTION_2023}", encoding="utf-8")
-    (corpus / "catalog.toml").write_text(
-        '["visit.txt"]\ntitle = "Focused visit to Northshire"\npublisher = "Ofsted"\nkind = "inspection letter"\n'
-        'date = "2020-10-20"\n\n["inspection.txt"]\ntitle = "Inspection of Northshire"\npublisher = "Ofsted"\n'
-        'kind = "inspection report"\ndate = "2023-03-24"\n',
-        encoding="utf-8",
-    )
+    entries = []
+    for name, title, publisher, kind, date, text in reports:
+        (corpus / f"{name}.txt").write_text(f"{title}\n\n{text}\n", encoding="utf-8")
+        entries.append(f'["{name}.txt"]\ntitle = "{title}"\npublisher = "{publisher}"\nkind = "{kind}"\n'
+                       f'date = "{date}"\n')
+    (corpus / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
     return Assistant.load(index_dir=root / "index", corpus_dir=corpus, settings=Settings.load(environ={}),
                           embedder=KeywordEmbedder())
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return catalogued(tmp_path_factory.mktemp("two-years"), [
+        ("visit", "Focused visit to Northshire", "Ofsted", "inspection letter", "2020-10-20", VISIT_2020),
+        ("inspection", "Inspection of Northshire", "Ofsted", "inspection report", "2023-03-24", INSPECTION_2023),
+    ])
 
 
 def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking(two_years: Assistant) -> None:
@@ -311,6 +317,83 @@ def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking
     assert {c.doc_id for c in answer.citations} == {"visit", "inspection"}
     assert any("aged 21 and over" in c.quote for c in answer.citations)
     assert "None of the quoted evidence comes from a document dated 2023" not in answer.answer
+
+
+def test_agreeing_and_as_many_as_make_a_comparison_but_different_does_not() -> None:
+    from assistant.answer import question_shape
+
+    assert question_shape("Do the commissioner's report and the scrutiny report agree on the trust?")[0]
+    assert question_shape("Did Ofsted make as many monitoring visits as the article said it would?")[0]
+    assert question_shape("Caseloads in the letter versus the scrutiny report?")[0]
+    assert not question_shape("How many different IT systems hold children's records?")[0]
+    assert not question_shape("How many monitoring visits did Ofsted make?")[0]
+
+
+def _document(doc_id: str, title: str, publisher: str, kind: str, date: str) -> Document:
+    return Document(doc_id, title, publisher, kind, date, f"{doc_id}.txt", "0" * 64, "")
+
+
+def test_documents_are_named_by_the_words_of_their_kind_and_publisher_that_few_share() -> None:
+    from assistant.answer import documents_named, naming_words
+
+    documents = {d.doc_id: d for d in [
+        _document("plan", "Northshire children's services plan", "Northshire County Council", "council report",
+                  "2023-05"),
+        _document("update", "Northshire children's services update", "Northshire County Council",
+                  "scrutiny committee report", "2022-03"),
+        _document("letter", "Visit to Northshire children's services", "Ofsted", "inspection letter", "2020-12"),
+        _document("news", "Northshire children's services plan", "Local press", "news article", "2019-07"),
+    ]}
+    naming = naming_words(documents)
+    # Words every document shares (the place, "children's services") name none of them.
+    assert not any({"northshir", "children", "servic"} & words for words in naming.values())
+    assert documents_named("What did the scrutiny committee hear?", naming) == [["update"]]
+    assert documents_named("Did the article agree with the council?", naming) == [["news"], ["plan", "update"]]
+    assert documents_named("What did Ofsted say in the letter?", naming) == [["letter"]]
+    assert documents_named("What did the reports say about fostering?", naming) == []
+
+
+ARTICLE_2019 = "\n\n".join(
+    f"{n}. Social worker caseloads in Northshire are too high in the {team} team, the article reports."
+    for n, team in enumerate(["north", "south", "east", "west", "duty", "court", "adolescent", "disability"], 1)
+)
+UPDATE_2022 = """1. The committee heard that average caseloads have fallen to 17 children per social worker.
+
+2. The committee thanked foster carers for their work over the winter.
+"""
+LETTER_2020 = """1. Inspectors found that fostering panels are well run.
+
+2. Inspectors found that the virtual school supports children well.
+"""
+
+
+@pytest.fixture(scope="module")
+def three_sources(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return catalogued(tmp_path_factory.mktemp("three-sources"), [
+        ("article", "Northshire children's services", "Local press", "news article", "2019-07", ARTICLE_2019),
+        ("update", "Northshire children's services update", "Northshire County Council",
+         "scrutiny committee report", "2022-03-09", UPDATE_2022),
+        ("letter", "Visit to Northshire children's services", "Ofsted", "inspection letter", "2020-12-04",
+         LETTER_2020),
+    ])
+
+
+def test_a_comparison_quotes_each_document_it_names_by_kind(three_sources: Assistant) -> None:
+    # The article's eight paragraphs on caseloads all outrank the scrutiny report's one line, so the top
+    # passages alone hold nothing from the scrutiny report; a document the question names by its kind is
+    # searched on its own as well.
+    answer = three_sources.ask("Do the article and the scrutiny report agree about caseloads?")
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"article", "update"}
+    assert any("17 children per social worker" in c.quote for c in answer.citations)
+    assert answer.answer.index("Local press") < answer.answer.index("Northshire County Council")  # date order
+    assert "None of the quoted evidence" not in answer.answer
+
+
+def test_a_comparison_says_plainly_when_a_named_document_has_nothing_on_it(three_sources: Assistant) -> None:
+    answer = three_sources.ask("Does the letter agree with the article about social worker caseloads in the duty team?")
+    assert not answer.abstained and "letter" not in {c.doc_id for c in answer.citations}
+    assert "None of the quoted evidence comes from the inspection letter (4 December 2020)." in answer.answer
 
 
 def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> None:

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from assistant.passages import marker_length
-from assistant.text import human_date
+from assistant.text import either, human_date
 from assistant.types import Citation, Document, Passage, RetrievedPassage, Sentence
 
 _COMPARE = re.compile(
-    r"\b(compare|comparison|compared|chang(e|ed|es|ing)|differ\w*|between\b.*\band\b|over time|since|evolv\w*|"
-    r"progress\w* from|each|both|then and now|trend)\b",
+    r"\b(compare|comparison|compared|chang(e|ed|es|ing)|differ(s|ed|ence|ences)?|between\b.*\band\b|over time|"
+    r"since|evolv\w*|progress\w* from|each|both|then and now|trend|(dis)?agree\w*|versus|vs|"
+    r"as (many|much|often) (\w+ ){0,4}as)\b",
     re.I,
 )
 _LIST = re.compile(r"\b(list|areas|points|which|what are|what were|main|key|all the|priorities|findings)\b", re.I)
@@ -223,8 +225,42 @@ class Evidence:
 
 def question_shape(question: str) -> tuple[bool, bool]:
     """(is a comparison / change-over-time question, asks for a list). A question naming two or more years
-    ("in 2019, 2020 and 2023") compares them."""
+    ("in 2019, 2020 and 2023") compares them, and so does one asking whether two sources agree or whether
+    one did "as many ... as" another said.
+
+    >>> question_shape("Do the commissioner's report and the scrutiny report agree?")
+    (True, False)
+    >>> question_shape("How many different IT systems are there?")
+    (False, False)
+    """
     return bool(_COMPARE.search(question)) or len(named_years(question)) > 1, bool(_LIST.search(question))
+
+
+def naming_words(documents: Mapping[str, Document]) -> dict[str, frozenset[str]]:
+    """Per document, the search terms a question can name it by: the words of its kind and publisher
+    ("article", "scrutiny", "commissioner", "Ofsted", "council") that describe at most half of the
+    collection's documents, titles counted, so that words every report shares ("West Sussex",
+    "children's services", "report") name none."""
+    from assistant.search_text import terms
+
+    described = {d: set(terms(f"{doc.title} {doc.kind} {doc.publisher}")) for d, doc in documents.items()}
+    counts = Counter(t for words in described.values() for t in words)
+    shared = {t for t, n in counts.items() if n * 2 > len(documents)}
+    return {d: frozenset(set(terms(f"{doc.kind} {doc.publisher}")) - shared) for d, doc in documents.items()}
+
+
+def documents_named(question: str, naming: Mapping[str, frozenset[str]]) -> list[list[str]]:
+    """The documents a question names by their kind or publisher ("the scrutiny report", "the
+    commissioner", "the 2019 article"), one group per naming word: "the council" names every document
+    the council published. ``naming``: see ``naming_words``."""
+    from assistant.search_text import terms
+
+    groups: list[list[str]] = []
+    for term in dict.fromkeys(terms(question)):
+        group = [d for d, words in naming.items() if term in words]
+        if group and group not in groups:
+            groups.append(group)
+    return groups
 
 
 _NAME_OR_YEAR = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:-[A-Za-z]+)?(?:'s)?)\b|\b((?:19|20)\d\d)\b")
@@ -516,12 +552,15 @@ def compose(
     chosen: Sequence[Evidence],
     documents: dict[str, Document],
     comparison: bool,
+    named: Sequence[Sequence[str]] = (),
 ) -> tuple[str, tuple[Citation, ...]]:
     """Write the Markdown answer and its citations from the chosen sentences.
 
     Quotes are grouped by document; a comparison lists documents in date order (one line each), any other
     answer leads with the document of the best quote. Consecutive sentences of one passage become one
     quote, and within a document the best quote comes first. Every quote is followed by its ``[n]``.
+    A comparison says which of the years it names have no quote, and which of the groups of documents it
+    ``named`` by kind or publisher (see ``documents_named``) have none.
     """
     by_doc: dict[str, list[Evidence]] = {}
     for e in chosen:
@@ -555,6 +594,10 @@ def compose(
         for year in named_years(question):
             if year not in quoted_years:
                 lines.append(f"None of the quoted evidence comes from a document dated {year}.")
+        for names in named:
+            if not any(d in by_doc for d in names):
+                which = either([f"the {documents[d].kind} ({human_date(documents[d].date)})" for d in names])
+                lines.append(f"None of the quoted evidence comes from {which}.")
     return "\n\n".join(lines), tuple(citations)
 
 

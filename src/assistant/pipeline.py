@@ -25,9 +25,11 @@ from assistant.answer import (
     answering_quotes,
     complete_lead_ins,
     compose,
+    documents_named,
     financial_years,
     lexical_overlap,
     named_years,
+    naming_words,
     off_subject_words,
     passage_holds,
     question_shape,
@@ -48,7 +50,7 @@ from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, terms, unseen_idf
 from assistant.settings import Settings
-from assistant.text import human_date
+from assistant.text import either, human_date
 from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
 
 log = logging.getLogger(__name__)
@@ -84,12 +86,6 @@ def ensure_index(
     if on_warning:
         on_warning(f"Building the index at {index_dir}: {reason}.")
     return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
-
-
-def _either(words: Sequence[str]) -> str:
-    """"Surrey", "Surrey or Kent", "Surrey, Kent or 2025": each word once, in order."""
-    words = list(dict.fromkeys(words))
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 @dataclass(frozen=True)
@@ -142,6 +138,7 @@ class Assistant:
             quotable(s, len(self._sentence_terms[s.sentence_id]), s.sentence_id in titles) for s in index.sentences
         ]
         self._passage_terms = [set(terms(t)) for t in texts]
+        self._naming = naming_words(index.documents)
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
 
@@ -330,7 +327,7 @@ class Assistant:
         comparison, wants_list = question_shape(standalone)
         top = ranked[: s.answer_passages]
         if comparison:
-            top = top + self._best_of_named_years(query, searched, top)
+            top = top + self._best_of_named_documents(query, searched, top)
         evidence = self._evidence(top, query_vector, question_terms, standalone, query.asked)
         related = passages[: s.related_passages]
 
@@ -339,7 +336,7 @@ class Assistant:
 
         unknown = unknown_names(standalone, self._known_terms)
         if unknown:
-            return decline(f"They never mention {_either(unknown)}.")
+            return decline(f"They never mention {either(unknown)}.")
         if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
             return decline()
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
@@ -355,20 +352,24 @@ class Assistant:
         quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
         alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject
-            return decline(f"They never mention {_either(alien)}.")
-        answer_md, citations = compose(standalone, chosen, self.index.documents, comparison)
+            return decline(f"They never mention {either(alien)}.")
+        named = documents_named(standalone, self._naming) if comparison else []
+        answer_md, citations = compose(standalone, chosen, self.index.documents, comparison, named)
         return answer_md, citations, False, ()
 
-    def _best_of_named_years(
+    def _best_of_named_documents(
         self, query: _Query, searched: set[str] | None, already: list[Scored]
     ) -> list[Scored]:
-        """A comparison naming years ("the 2020 visit and the 2023 inspection") needs evidence from each
-        of them, even when one year's passages rank below the other's: the best ``answer_passages``
-        passages of the documents dated each named year, searched on their own."""
+        """A comparison naming its sources ("the 2020 visit and the 2023 inspection", "the commissioner's
+        report and the scrutiny report") needs evidence from each, even when one ranks below the other:
+        the best ``answer_passages`` passages of each named document (by kind or publisher) and of the
+        documents dated each named year, searched on their own."""
         seen = {x.passage for x in already}
         extra: list[Scored] = []
+        groups = [set(named) for named in documents_named(query.standalone, self._naming)]
         for year in named_years(query.standalone):
-            docs = {d.doc_id for d in self.index.documents.values() if (d.date or "").startswith(year)}
+            groups.append({d for d, doc in self.index.documents.items() if (doc.date or "").startswith(year)})
+        for docs in groups:
             if searched is not None:
                 docs &= searched
             if not docs:

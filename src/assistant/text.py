@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "′": "'"})
 _DASHES = re.compile(r"[‐‑‒–—―−]")
@@ -24,6 +25,16 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _DASHES.sub("-", text)
     return _SPACE.sub(" ", text).strip().lower()
+
+
+def either(words: Sequence[str]) -> str:
+    """Each word once, in order, joined with "or".
+
+    >>> either(["Surrey"]), either(["Surrey", "Kent", "Surrey", "2025"])
+    ('Surrey', 'Surrey, Kent or 2025')
+    """
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
