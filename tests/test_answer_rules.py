@@ -319,6 +319,31 @@ def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking
     assert "None of the quoted evidence comes from a document dated 2023" not in answer.answer
 
 
+def test_a_date_question_prefers_a_sentence_with_a_specific_date_to_one_with_a_bare_year() -> None:
+    import numpy as np
+
+    from assistant.answer import gives, score_sentences
+    from assistant.types import Passage
+
+    texts = ["The minister's decision to pause (2021) the direction was welcomed.",
+             "The minister's direction to pause the trust was issued on 10 December 2020.",
+             "The minister's decision to pause the direction was welcomed by staff."]
+    candidates = [(sentence(i, t, 0), Passage("d#0", "d", 0, t, None, None, 0, len(t)), 1.0)
+                  for i, t in enumerate(texts)]
+    vectors = np.ones((3, 2), dtype=np.float32) / np.sqrt(2)  # equally close to the question
+
+    def ranked(question_terms: list[str], wanted: str | None) -> list[int]:
+        evidence = score_sentences(candidates, vectors, vectors[0], question_terms, [{"paus"}] * 3, {"paus": 1.0},
+                                   1.0, wanted, 0.1, (0.3, 0.5, 0.2))
+        return [e.sentence.sentence_id for e in evidence]
+
+    # Only the specific date earns the date bonus; the bare year ranks as a sentence without a date would.
+    assert ranked(["paus"], "date") == [1, 0, 2]
+    assert ranked(["paus"], None) == [0, 1, 2]
+    # A bare year still answers "when" when nothing more specific is quoted.
+    assert gives("date", texts[0])
+
+
 def test_agreeing_and_as_many_as_make_a_comparison_but_different_does_not() -> None:
     from assistant.answer import question_shape
 

@@ -108,9 +108,11 @@ STRICT_TYPES = frozenset({"money", "share", "count", "date"})
 # The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
 PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date"})
 # A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
-# 2020", "November 25"). A bare year is in most passages of a dated report and says little.
+# 2020", "November 25"), or a season with its year ("Autumn 2022"). A bare year is in most passages of a
+# dated report and says little.
 _SPECIFIC_DATE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
+    r"\b(?:Spring|Summer|Autumn|Winter)\s+(?:19|20)\d\d\b"
 )
 # A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
 _TIME_IN_TEXT = re.compile(
@@ -362,6 +364,13 @@ def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
     return {s.sentence_id for s in first.values() if not s.text.rstrip().endswith((".", "!", "?"))}
 
 
+def _earns_type_bonus(text: str, wanted: str) -> bool:
+    """Whether a sentence holds the kind of fact a question asks for, as sentence scoring reads it: for a
+    date, a specific one ("on 10 December 2020", not "first pause (2021)"), since a bare year is in most
+    sentences of a dated report; a bare year still answers a "when" question (see ``gives``)."""
+    return bool(_SPECIFIC_DATE.search(text)) if wanted == "date" else has_answer_type(text, wanted)
+
+
 def score_sentences(
     candidates: Sequence[tuple[Sentence, Passage, float]],
     sentence_vectors: np.ndarray,
@@ -381,7 +390,8 @@ def score_sentences(
     ``candidates`` holds (sentence, passage, passage score scaled to 0..1); ``sentence_vectors`` and
     ``sentence_terms`` are aligned with it (each sentence's own words plus its document's header words, so
     "the 2023 report" counts for every sentence of that report and the topic words pick between them).
-    A sentence holding the kind of fact asked for (``wanted``: a date, a figure) gains ``type_bonus``.
+    A sentence holding the kind of fact asked for (``wanted``: a figure, a specific date, see
+    ``_earns_type_bonus``) gains ``type_bonus``.
     """
     if not candidates:
         return []
@@ -390,7 +400,7 @@ def score_sentences(
     for (sentence, passage, passage_score), d, words in zip(candidates, dense, sentence_terms, strict=True):
         lexical = lexical_overlap(question_terms, words, idf, unseen, alternatives)
         score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
-        if wanted is not None and has_answer_type(sentence.text, wanted):
+        if wanted is not None and _earns_type_bonus(sentence.text, wanted):
             score += type_bonus
         out.append(Evidence(sentence, passage, score, float(d), lexical))
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
