@@ -344,6 +344,29 @@ def test_a_date_question_prefers_a_sentence_with_a_specific_date_to_one_with_a_b
     assert gives("date", texts[0])
 
 
+def test_a_finding_is_quoted_before_the_documents_account_of_its_own_scope() -> None:
+    import numpy as np
+
+    from assistant.answer import score_sentences
+    from assistant.types import Passage
+
+    texts = ["This visit looked at the quality of planning for children in care.",
+             "Inspectors saw that the quality of planning for children in care is good."]
+    candidates = [(sentence(i, t, 0), Passage("d#0", "d", 0, t, None, None, 0, len(t)), 1.0)
+                  for i, t in enumerate(texts)]
+    vectors = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)  # equally close to the question
+    words = [{"qualiti", "plan"}] * 2  # and sharing the same words with it
+
+    def scored(penalty: float) -> list[tuple[int, float]]:
+        evidence = score_sentences(candidates, vectors, vectors[0], ["qualiti", "plan"], words, {}, 1.0, None,
+                                   0.1, (0.3, 0.5, 0.2), None, penalty)
+        return [(e.sentence.sentence_id, round(e.score, 4)) for e in evidence]
+
+    (first, best), (second, other) = scored(0.07)
+    assert (first, second) == (1, 0) and round(best - other, 4) == 0.07  # the finding comes first
+    assert [sid for sid, _ in scored(0.0)] == [0, 1]  # without the penalty, a tie kept in reading order
+
+
 def test_agreeing_and_as_many_as_make_a_comparison_but_different_does_not() -> None:
     from assistant.answer import question_shape
 

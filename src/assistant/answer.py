@@ -364,6 +364,26 @@ def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
     return {s.sentence_id for s in first.values() if not s.text.rstrip().endswith((".", "!", "?"))}
 
 
+# A sentence about its own document or event ("This letter summarises the findings of ...", "this report
+# provides an update on ...") mostly states the document's scope or process rather than a finding.
+_SELF_REFERENCE = re.compile(
+    r"\b(?:this|the present)\s+(?:(?:focused|monitoring|full)\s+)?"
+    r"(?:report|letter|visit|paper|inspection|update|document|summary)\b",
+    re.I,
+)
+
+
+def refers_to_itself(text: str) -> bool:
+    """Whether a sentence speaks of its own document or event ("this report", "this visit").
+
+    >>> refers_to_itself("This visit was carried out remotely.")
+    True
+    >>> refers_to_itself("The visit found that plans are clear, and the report agrees.")
+    False
+    """
+    return bool(_SELF_REFERENCE.search(text))
+
+
 def _earns_type_bonus(text: str, wanted: str) -> bool:
     """Whether a sentence holds the kind of fact a question asks for, as sentence scoring reads it: for a
     date, a specific one ("on 10 December 2020", not "first pause (2021)"), since a bare year is in most
@@ -383,6 +403,7 @@ def score_sentences(
     type_bonus: float = 0.1,
     weights: tuple[float, float, float] = (0.55, 0.30, 0.15),
     alternatives: Mapping[str, set[str]] | None = None,
+    self_reference_penalty: float = 0.0,
 ) -> list[Evidence]:
     """Score each candidate sentence: ``weights`` x (its cosine to the question, its keyword overlap, its
     passage's score).
@@ -391,7 +412,9 @@ def score_sentences(
     ``sentence_terms`` are aligned with it (each sentence's own words plus its document's header words, so
     "the 2023 report" counts for every sentence of that report and the topic words pick between them).
     A sentence holding the kind of fact asked for (``wanted``: a figure, a specific date, see
-    ``_earns_type_bonus``) gains ``type_bonus``.
+    ``_earns_type_bonus``) gains ``type_bonus``; one speaking of its own document ("this report provides an
+    update on ...", see ``refers_to_itself``) loses ``self_reference_penalty``, so that a finding on the
+    question's subject is quoted before the document's account of its own scope.
     """
     if not candidates:
         return []
@@ -402,6 +425,8 @@ def score_sentences(
         score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
         if wanted is not None and _earns_type_bonus(sentence.text, wanted):
             score += type_bonus
+        if self_reference_penalty and refers_to_itself(sentence.text):
+            score -= self_reference_penalty
         out.append(Evidence(sentence, passage, score, float(d), lexical))
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
 

@@ -400,7 +400,7 @@ class Assistant:
             self.settings.type_bonus,
             (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
              self.settings.sentence_passage_weight),
-            alternatives(question),
+            alternatives(question), self.settings.self_reference_penalty,
         )
 
     def _supported(

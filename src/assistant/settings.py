@@ -53,6 +53,9 @@ class Settings:
     sentence_keyword_weight: float = _setting(0.5, "Weight of a sentence's IDF-weighted keyword overlap.")
     sentence_passage_weight: float = _setting(0.2, "Weight of the fused score of the sentence's passage.")
     type_bonus: float = _setting(0.1, "Score added to a sentence holding the kind of fact asked for (date, figure).")
+    self_reference_penalty: float = _setting(
+        0.07, "Taken from a sentence that speaks of its own document ('this report provides ...')."
+    )
     answer_passages: int = _setting(6, "Top passages whose sentences may be quoted.")
     min_sentence_score: float = _setting(0.40, "Below this best-sentence score the assistant abstains.")
     min_coverage: float = _setting(
@@ -117,6 +120,9 @@ class Settings:
                      "port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
+        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:
