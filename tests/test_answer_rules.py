@@ -513,7 +513,7 @@ def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> N
     assert answer.index("[1]") < answer.index("[2]")
 
 
-def test_a_question_asking_for_a_date_or_figure_keeps_only_the_quotes_that_give_one() -> None:
+def test_a_question_asking_for_a_date_figure_or_judgement_keeps_only_the_quotes_that_give_one() -> None:
     from assistant.answer import Evidence, answering_quotes
     from assistant.types import Passage
 
@@ -527,6 +527,10 @@ def test_a_question_asking_for_a_date_or_figure_keeps_only_the_quotes_that_give_
     assert answering_quotes("What did the visit focus on?", [focus, dated], False) == [focus, dated]
     assert answering_quotes("When did the visit change?", [focus, dated], True) == [focus, dated]  # comparison
     assert answering_quotes("When did it start?", [focus], False) == [focus]  # none dated: left to abstention
+    # A judgement question: the quote stating the judgement, not the one on when the inspection was.
+    graded = evidence(2, "Fostering was judged to be good.")
+    assert answering_quotes("How was fostering judged at the visit?", [dated, graded], False) == [graded]
+    assert answering_quotes("How was fostering judged at the visit?", [dated], False) == [dated]
 
 
 def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) -> None:

@@ -477,11 +477,12 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
 
 
 def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool) -> list[Evidence]:
-    """For a question that asks for a date, a count, a sum of money or a share, only the chosen quotes that
-    give one and share a word with the question: the others do not answer it. When none does (see
-    ``unanswered_reason``) and for comparisons (every document keeps its line) all are kept."""
+    """For a question that asks for a date, a count, a sum of money, a share or an Ofsted judgement, only
+    the chosen quotes that give one and share a word with the question: the others do not answer it. When
+    none does (see ``unanswered_reason``; a judgement question is not declined for it) and for comparisons
+    (every document keeps its line) all are kept."""
     wanted = answer_type(question)
-    if comparison or wanted not in STRICT_TYPES:
+    if comparison or wanted not in STRICT_TYPES | {"grade"}:
         return list(chosen)
     named = question_words(question)
     return [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)] or list(chosen)
