@@ -624,6 +624,10 @@ def test_a_lead_in_brings_the_lines_of_its_list_up_to_the_limit_and_stops_where_
     assert [e.passage.passage_id for e in out] == ["d#0", "d#1", "d#1", "d#1"]
     assert [e.sentence.text for e in complete_lead_ins(chosen, after, items=2)] == [lead_text, *items[:2]]
     assert [e.sentence.text for e in complete_lead_ins(chosen, after)] == [lead_text, items[0]]
+    # A list cut short says so on its last quoted line; a list quoted to its end does not.
+    assert [e.list_continues for e in complete_lead_ins(chosen, after, items=2)] == [False, False, True]
+    assert not any(e.list_continues for e in out)
+    assert not any(e.list_continues for e in complete_lead_ins(chosen, after, items=3))
 
 
 def test_a_list_split_from_its_lead_in_is_quoted_in_full_for_a_list_question(tmp_path: Path) -> None:
@@ -648,3 +652,10 @@ def test_a_list_split_from_its_lead_in_is_quoted_in_full_for_a_list_question(tmp
     lead_in = quotes.index("The areas to improve identified by the inspectors are as follows:")
     assert quotes[lead_in + 1 : lead_in + 1 + len(areas)] == areas  # every line, in order
     assert "Leaders consider the report fair and balanced." not in quotes  # the list ended before it
+    assert "the list continues" not in answer.answer
+    # With room for three lines, the answer says that the list goes on in the report.
+    shorter = Assistant(assistant.index, assistant.embedder, Settings.load(environ={"ASSISTANT_MAX_LIST_LINES": "3"}))
+    cut = shorter.ask("What were the areas to improve identified by the inspectors?")
+    assert [c.quote for c in cut.citations][lead_in + 1 :] == areas[:3]
+    assert cut.answer.count("(the list continues in the report)") == 1
+    assert cut.answer.index("(the list continues in the report)") > cut.answer.index(areas[2])

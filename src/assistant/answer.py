@@ -216,13 +216,15 @@ def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A candidate sentence with the scores that rank it."""
+    """A candidate sentence with the scores that rank it. ``list_continues``: the sentence is the last
+    line quoted of a list that goes on in the report (see ``complete_lead_ins``)."""
 
     sentence: Sentence
     passage: Passage
     score: float
     dense: float
     lexical: float
+    list_continues: bool = False
 
 
 def question_shape(question: str) -> tuple[bool, bool]:
@@ -498,7 +500,8 @@ def complete_lead_ins(
     it introduces, at the same score (so it is quoted right after it): the ``following`` sentence (the
     next one of its passage, or the first of the next passage when a long list was split off), and, when
     that one starts a list, the list's next lines up to ``items`` in all (see ``_continues_list``). A
-    sentence already chosen, or one spanning lines, is left out."""
+    sentence already chosen, or one spanning lines, is left out. When the list goes on past ``items``,
+    its last quoted line is marked ``list_continues``, so the answer can say so."""
     have = {e.sentence.sentence_id for e in chosen}
     out: list[Evidence] = []
     for e in chosen:
@@ -506,12 +509,15 @@ def complete_lead_ins(
         if not e.sentence.text.rstrip().endswith(":"):
             continue
         nxt, added = following(e.sentence), 0
-        while nxt is not None and added < items:
+        while nxt is not None:
             sentence, passage = nxt
             if sentence.sentence_id in have or "\n" in sentence.text:
                 break
             if added and not _continues_list(sentence, passage, out[-1].passage):
                 break  # the list has ended
+            if added == items:
+                out[-1] = replace(out[-1], list_continues=True)  # it goes on past what is quoted
+                break
             out.append(replace(e, sentence=sentence, passage=passage))
             have.add(sentence.sentence_id)
             added += 1
@@ -623,7 +629,8 @@ def compose(
                     char_start=start, char_end=end, score=round(max(e.score for e in group), 4),
                 )
             )
-            quotes.append(f"“{quote}” [{n}]")
+            more = " (the list continues in the report)" if any(e.list_continues for e in group) else ""
+            quotes.append(f"“{quote}” [{n}]{more}")
         lines.append(f"{source_label(doc)}: " + " ".join(quotes))
     if comparison:
         quoted_years = {(documents[d].date or "")[:4] for d in order}
