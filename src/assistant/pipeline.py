@@ -220,13 +220,10 @@ class Assistant:
         allowed = (
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
-        # The query: the standalone question plus glossary expansions, embedded once.
-        query_text = expand(standalone)
-        query_vector = self.embedder.embed([query_text])[0]
-        query = _Query(standalone, own_words(standalone), query_vector, terms(query_text),
-                       self._best_sentence_per_passage(query_vector))
+        query = self._query(standalone)
         ranked = self._prefer_named_years(self._search(query, allowed), standalone)
         ranked = self._prefer_answer_type(ranked, query.asked)
+        ranked = self._by_best_sentence(ranked, query)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
         answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
@@ -239,6 +236,13 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
+
+    def _query(self, standalone: str) -> _Query:
+        """The query: the standalone question plus glossary expansions, embedded once."""
+        query_text = expand(standalone)
+        vector = self.embedder.embed([query_text])[0]
+        return _Query(standalone, own_words(standalone), vector, terms(query_text),
+                      self._best_sentence_per_passage(vector))
 
     def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
         """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents
@@ -269,6 +273,21 @@ class Assistant:
             for s in ranked
         ]
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
+
+    def _by_best_sentence(self, ranked: list[Scored], query: _Query) -> list[Scored]:
+        """Sentence-level reranking: the top ``rerank_passages`` passages in the order of their best
+        sentence's score, as the answer scores sentences (``_evidence``), so that the passages listed with
+        an answer lead with those its quotes come from. A passage with no quotable sentence goes last
+        among them; ties and the passages below keep their order."""
+        head = ranked[: self.settings.rerank_passages]
+        if len(head) < 2:
+            return ranked
+        evidence = self._evidence(head, query.vector, terms(query.standalone), query.standalone, query.asked)
+        best: dict[str, float] = {}
+        for e in evidence:  # best first
+            best.setdefault(e.passage.passage_id, e.score)
+        key = {s.passage: best.get(self.index.passages[s.passage].passage_id, -np.inf) for s in head}
+        return sorted(head, key=lambda s: -key[s.passage]) + ranked[len(head):]
 
     def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray:
         """For each passage, the cosine of its sentence closest to the query (-1 when it has none)."""

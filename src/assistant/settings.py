@@ -45,6 +45,7 @@ class Settings:
         0.05, "Added to passages holding the kind of fact asked for (a date, a count, a sum, a share, a grade)."
     )
     rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
+    rerank_passages: int = _setting(5, "Top passages reordered by their best sentence's score (0: none).")
     # Answering
     max_quotes: int = _setting(3, "Most sentences quoted in an ordinary answer.")
     max_list_quotes: int = _setting(6, "Most sentences quoted when the question asks for a list or comparison.")
@@ -120,7 +121,7 @@ class Settings:
                      "port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
-        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty"):
+        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty", "rerank_passages"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")
 
