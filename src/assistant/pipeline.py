@@ -48,7 +48,7 @@ from assistant.index import Index, Manifest, build_index, load_index, stale_reas
 from assistant.instructions import strip_instructions
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
-from assistant.search_text import alternatives, expand, idf_table, terms, unseen_idf
+from assistant.search_text import alternatives, expand, idf_table, subject_terms, terms, unseen_idf
 from assistant.settings import Settings
 from assistant.text import either, human_date
 from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
@@ -347,7 +347,8 @@ class Assistant:
         top = ranked[: s.answer_passages]
         if comparison:
             top = top + self._best_of_named_documents(query, searched, top)
-        evidence = self._evidence(top, query_vector, question_terms, standalone, query.asked)
+        quote_terms = subject_terms(question_terms) if comparison else question_terms
+        evidence = self._evidence(top, query_vector, quote_terms, standalone, query.asked)
         related = passages[: s.related_passages]
 
         def decline(reason: str = "") -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:

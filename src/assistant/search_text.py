@@ -97,6 +97,24 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+# Words that say how a comparison is asked ("do they agree", "compared with", "versus"), not what about.
+_COMPARING_WORDS = (
+    "compare compared comparing comparison versus vs agree agreed agrees disagree differ differs difference "
+    "differences"
+)
+
+
+def subject_terms(question_terms: list[str]) -> list[str]:
+    """A comparison's terms without those that only say it compares, so that "do the reports agree about
+    the pause?" does not prefer the sentence "It is generally agreed that ...".
+
+    >>> subject_terms(terms("Do the two reports agree about the pause?"))
+    ['two', 'paus']
+    """
+    comparing = set(terms(_COMPARING_WORDS))
+    return [t for t in question_terms if t not in comparing]
+
+
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
     """Token lists for bm25s, built with ``terms``. Empty texts get a placeholder token."""
     return [terms(t) or ["∅"] for t in texts]
