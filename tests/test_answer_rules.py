@@ -581,6 +581,20 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
     assert passage_holds("date", "The visit is in the week beginning November 25.")
 
 
+def test_a_when_question_is_not_answered_by_the_date_words_it_names_itself() -> None:
+    from assistant.answer import gives, question_words
+
+    summer = "Schools kept in touch with children who were not attending during the Summer months."
+    asked = question_words("When do the schools break up for the Summer?")
+    assert not gives("date", summer, asked)  # "Summer" is the question's own word, "months" a bare span
+    assert gives("date", summer, question_words("When were the schools in touch with these children?"))
+    # A date beside a year the question names still answers it; so does a span with its size or rhythm.
+    assert gives("date", "Visits took place in May and September 2021.", question_words("When in 2021?"))
+    assert not gives("date", "Visits took place in 2021.", question_words("When in 2021 were the visits?"))
+    assert gives("date", "The board meets every six weeks.") and gives("date", "It met monthly.")
+    assert not gives("date", "It took many months to agree.")
+
+
 def test_a_quote_ending_on_a_colon_is_followed_by_what_it_introduces(tmp_path: Path) -> None:
     assistant = one_report(
         tmp_path, "letter-2020.txt",

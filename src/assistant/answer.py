@@ -115,9 +115,12 @@ _SPECIFIC_DATE = re.compile(
     r"\b(?:Spring|Summer|Autumn|Winter)\s+(?:19|20)\d\d\b"
 )
 # A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
+# A span counts with its size or rhythm ("within six weeks", "every month"), not alone ("the summer months").
 _TIME_IN_TEXT = re.compile(
-    r"\b(?:days?|weeks?|fortnights?|months?|years?|daily|weekly|fortnightly|monthly|quarterly|annually|"
-    r"yearly|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
+    rf"\b(?:\d+|a|an|one|{_NUMBER_WORDS}|every|each|few|several|next|last|this|within|per)\s+"
+    r"(?:days?|weeks?|fortnights?|months?|years?)\b|"
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
     re.I,
 )
 
@@ -439,11 +442,14 @@ _TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion",
 
 def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
     """Whether ``text`` gives the kind of fact a question asks for (see ``answer_type``); ``named``: the
-    question's words, whose figures do not count."""
+    question's words, whose figures and date words do not count ("when do schools break up for the
+    Summer?" is not answered by "the Summer months")."""
     if kind == "count":
         return bool(counts_in(text, exclude=named))
     if kind == "date":
-        return has_answer_type(text, kind) or bool(_TIME_IN_TEXT.search(text))
+        asked = {w.lower() for w in named}
+        found = [m.group(0) for m in (*_DATE_IN_TEXT.finditer(text), *_TIME_IN_TEXT.finditer(text))]
+        return any(w.lower() not in asked for w in found)
     return has_answer_type(text, kind)
 
 
