@@ -21,11 +21,11 @@ from assistant.answer import (
     title_sentences,
     unknown_names,
 )
-from assistant.embedding import KeywordEmbedder
 from assistant.instructions import strip_instructions
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Document, Sentence
+from corpus_helpers import catalogued, one_report
 
 
 @pytest.mark.parametrize(
@@ -190,14 +190,6 @@ The experiences and progress of children in care\tGood
 """
 
 
-def one_report(root: Path, name: str, text: str, settings: Settings | None = None) -> Assistant:
-    """An assistant over a collection of one made-up report, indexed with the keyword embedder."""
-    (root / "corpus").mkdir(exist_ok=True)
-    (root / "corpus" / name).write_text(text, encoding="utf-8")
-    return Assistant.load(index_dir=root / "index", corpus_dir=root / "corpus",
-                          settings=settings or Settings.load(environ={}), embedder=KeywordEmbedder())
-
-
 @pytest.fixture(scope="module")
 def northshire(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """A one-report collection about a made-up council."""
@@ -303,21 +295,6 @@ INSPECTION_2023 = """1. Leaders have stabilised the workforce and reduced agency
 
 3. Early help services are well coordinated across the county.
 """
-
-
-def catalogued(root: Path, reports: list[tuple[str, str, str, str, str, str]]) -> Assistant:
-    """An assistant over made-up reports, each (name, title, publisher, kind, date, text) and described in
-    the collection's catalog.toml, indexed with the keyword embedder."""
-    corpus = root / "corpus"
-    corpus.mkdir()
-    entries = []
-    for name, title, publisher, kind, date, text in reports:
-        (corpus / f"{name}.txt").write_text(f"{title}\n\n{text}\n", encoding="utf-8")
-        entries.append(f'["{name}.txt"]\ntitle = "{title}"\npublisher = "{publisher}"\nkind = "{kind}"\n'
-                       f'date = "{date}"\n')
-    (corpus / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
-    return Assistant.load(index_dir=root / "index", corpus_dir=corpus, settings=Settings.load(environ={}),
-                          embedder=KeywordEmbedder())
 
 
 @pytest.fixture(scope="module")

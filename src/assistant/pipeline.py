@@ -46,6 +46,7 @@ from assistant.embedding import Embedder, MiniLMEmbedder
 from assistant.errors import IndexStoreError, InvalidQuestionError
 from assistant.index import Index, Manifest, build_index, load_index, stale_reason
 from assistant.instructions import strip_instructions
+from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, subject_terms, terms, unseen_idf
@@ -139,6 +140,7 @@ class Assistant:
         ]
         self._passage_terms = [set(terms(t)) for t in texts]
         self._naming = naming_words(index.documents)
+        self._dates = {d: doc.date for d, doc in index.documents.items()}
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
 
@@ -363,6 +365,9 @@ class Assistant:
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
         reason = unanswered_reason(query.asked, chosen)
+        if not reason and not comparison:  # an outcome question keeps only the quotes that may give it
+            chosen = reporting_quotes(query.asked, chosen, self._dates)
+            reason = "" if chosen else OUTCOME_NOT_GIVEN
         if reason:
             return decline(reason)
         # A lead-in brings its list: up to max_list_lines of it for a list question, one line when the
