@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from corpus_helpers import catalogued
 
 from assistant.outcomes import before, dates_in, iso_day, reporting_quotes
 from assistant.pipeline import Assistant
 from assistant.types import Sentence
+from corpus_helpers import catalogued
 
 
 @dataclass(frozen=True)

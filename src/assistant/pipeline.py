@@ -35,6 +35,7 @@ from assistant.answer import (
     question_shape,
     question_words,
     quotable,
+    refers_to_itself,
     score_sentences,
     select_quotes,
     title_sentences,
@@ -47,6 +48,7 @@ from assistant.errors import IndexStoreError, InvalidQuestionError
 from assistant.index import Index, Manifest, build_index, load_index, stale_reason
 from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
+from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, subject_terms, terms, unseen_idf
@@ -140,6 +142,10 @@ class Assistant:
         ]
         self._passage_terms = [set(terms(t)) for t in texts]
         self._naming = naming_words(index.documents)
+        self._described = header_terms
+        self._passages_of: dict[str, list[Passage]] = {}
+        for p in index.passages:
+            self._passages_of.setdefault(p.doc_id, []).append(p)
         self._dates = {d: doc.date for d, doc in index.documents.items()}
         self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
@@ -223,12 +229,17 @@ class Assistant:
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
         query = self._query(standalone)
-        ranked = self._prefer_named_years(self._search(query, allowed), standalone)
-        ranked = self._prefer_answer_type(ranked, query.asked)
-        ranked = self._by_best_sentence(ranked, query)
+        ranked, summary = self._overview(query, allowed)
+        if not summary:
+            ranked = self._prefer_named_years(self._search(query, allowed), standalone)
+            ranked = self._prefer_answer_type(ranked, query.asked)
+            ranked = self._by_best_sentence(ranked, query)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
-        answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
+        if summary:
+            answer_md, citations, abstained, related = self._summarise(query, summary)
+        else:
+            answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()
@@ -245,6 +256,39 @@ class Assistant:
         vector = self.embedder.embed([query_text])[0]
         return _Query(standalone, own_words(standalone), vector, terms(query_text),
                       self._best_sentence_per_passage(vector))
+
+    def _overview(self, query: _Query, allowed: set[str] | None) -> tuple[list[Scored], list[Passage]]:
+        """For a question about a whole document ("What did the focused visit find?"): that document's
+        passages, those of its summary first (see ``overview.py``), and the summary's passages. ([], []) for
+        any other question."""
+        doc = overview_document(query.asked, self._described)
+        if doc is None or (allowed is not None and doc not in allowed) or question_shape(query.standalone)[0]:
+            return [], []
+        summary = summary_passages(self._passages_of[doc], overview_wanted(query.asked) or "findings")
+        order = {p.passage_id: i for i, p in enumerate(summary)}
+        s = self.settings
+        ranked = retrieve(self.index, query.vector, query.terms, {doc}, len(self._passages_of[doc]), s.fusion,
+                          s.dense_weight, s.rrf_k, query.best_sentence)
+        first = sorted(ranked, key=lambda r: (order.get(self.index.passages[r.passage].passage_id, len(order)),
+                                              -r.score))
+        return first, summary
+
+    def _summarise(self, query: _Query, summary: list[Passage]) -> tuple[str, tuple, bool, tuple]:
+        """The answer to a question about a whole document: the opening sentences of its summary passages,
+        in their order, each list or table given by its lines and each lead-in followed by its list."""
+        s = self.settings
+
+        def usable(sentence: Sentence) -> bool:
+            return self._quotable[sentence.sentence_id] and not refers_to_itself(sentence.text)
+
+        sentences = {p.passage_id: [self.index.sentences[i] for i in self.index.sentences_of.get(p.passage_id, [])]
+                     for p in summary}
+        lead = lead_sentences(summary, sentences, usable, s.max_list_quotes, s.max_list_lines)
+        # Scores fall in reading order, so the answer keeps it; a list's lines share their lead-in's.
+        chosen = [Evidence(x, p, 1.0 - i / 1000, 0.0, 1.0) for i, (x, p) in enumerate(lead)]
+        chosen = complete_lead_ins(chosen, self._following, s.max_list_lines)
+        answer_md, citations = compose(query.standalone, chosen, self.index.documents, False)
+        return answer_md, citations, False, ()
 
     def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
         """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents

@@ -1,0 +1,122 @@
+"""Questions about a whole document: "What did the focused visit find?", "Summarise the 2023 inspection",
+"What were the commissioner's recommendations?".
+
+Such a question names one document and asks for its findings, conclusions or recommendations, with no
+subject of its own. Its words (the document's and the words of asking) are in every passage of that
+document, so ordinary ranking picks whichever sentence repeats them ("This letter summarises the
+findings of ..."). It is answered instead from the document's own summary: the sections whose headings
+say they hold its overview, findings, conclusions or recommendations. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from assistant.search_text import terms
+from assistant.types import Passage, Sentence
+
+# The words a question asks for an overview with.
+_FINDINGS = re.compile(
+    r"\b(?:say|says|said|tell|about|find|found|findings?|summar\w*|key|main|overall|outcomes?|results?|"
+    r"highlights?|conclu\w*|recommend\w*)\b",
+    re.I,
+)
+_CONCLUSIONS = re.compile(r"\bconclu\w*", re.I)
+_RECOMMENDATIONS = re.compile(r"\brecommend\w*", re.I)
+_ASKING = "find found finding findings summary summarise summarize summarised summarising key main overall " \
+          "outcome outcomes result results highlight highlights conclude concluded conclusion conclusions " \
+          "recommend recommended recommending recommends recommendation recommendations"
+
+# The headings of the sections that hold a report's overview, by what the question asks for, most fitting
+# first: "What did the commissioner conclude?" reads the conclusions before the summary.
+_SECTIONS = {
+    "recommendations": [re.compile(r"\brecommend\w*|\bnext steps\b", re.I)],
+    "conclusions": [re.compile(r"\bconclu\w*", re.I), re.compile(r"\bsummary\b", re.I)],
+    "findings": [re.compile(r"\bsummary\b|\boverview\b|\bfindings\b", re.I), re.compile(r"\bintroduction\b", re.I),
+                 re.compile(r"\bconclu\w*|\bjudgements?\b", re.I)],
+}
+# Publication boilerplate that closes many reports: never part of what a report says.
+_BOILERPLATE = re.compile(r"©|\bcopyright\b|\blicen[cs]ed?\b|www\.|https?://|\S+@\S+", re.I)
+
+
+def overview_wanted(question: str) -> str | None:
+    """What a question asks of a document: "recommendations", "conclusions", "findings", or None.
+
+    >>> overview_wanted("What were the commissioner's recommendations?"), overview_wanted("Summarise the letter")
+    ('recommendations', 'findings')
+    """
+    if _RECOMMENDATIONS.search(question):
+        return "recommendations"
+    if _CONCLUSIONS.search(question):
+        return "conclusions"
+    return "findings" if _FINDINGS.search(question) else None
+
+
+def overview_document(question: str, described: Mapping[str, set[str]]) -> str | None:
+    """The one document a question asks about as a whole, or None.
+
+    ``described`` holds each document's words: its title, publisher, kind and date. The question asks
+    about a document as a whole when it asks for an overview (see ``overview_wanted``) and every other
+    word it has describes that document, and that document only: "What did the 2023 inspection find?",
+    not "What did the 2023 inspection find about care leavers?".
+    """
+    from assistant.answer import answer_type
+
+    if overview_wanted(question) is None or answer_type(question) is not None:
+        return None  # "what was the 2023 overall judgement?" asks for one fact
+    own = set(terms(question)) - set(terms(_ASKING))
+    if not own:
+        return None
+    matching = [doc for doc, words in described.items() if own <= words]
+    return matching[0] if len(matching) == 1 else None
+
+
+def summary_passages(passages: Sequence[Passage], wanted: str) -> list[Passage]:
+    """The passages of one document (given in reading order) that hold what is ``wanted``: those of the
+    sections whose headings fit it best first, each section's in reading order; when no heading fits,
+    the document's opening passages (a news article's lead)."""
+    out: list[Passage] = []
+    for heading in _SECTIONS[wanted]:
+        out += [p for p in passages if p.section and heading.search(p.section) and p not in out]
+    return out or list(passages[:3])
+
+
+def boilerplate(text: str) -> bool:
+    """Whether a sentence is publication boilerplate (a copyright or licence notice, an address).
+
+    >>> boilerplate("© Crown copyright 2022"), boilerplate("Leaders know their services well.")
+    (True, False)
+    """
+    return bool(_BOILERPLATE.search(text))
+
+
+def lead_sentences(
+    passages: Sequence[Passage],
+    sentences: Mapping[str, Sequence[Sentence]],
+    usable: Callable[[Sentence], bool],
+    limit: int,
+    lines: int,
+    per_passage: int = 2,
+) -> list[tuple[Sentence, Passage]]:
+    """A document's own summary from its summary ``passages``: the first ``per_passage`` usable sentences of
+    each prose passage and the first ``lines`` lines of each list or table, in the order given, until
+    ``limit`` passages have been read; a passage holding publication boilerplate is skipped.
+    ``sentences``: each passage's sentences, by passage id."""
+    lead: list[tuple[Sentence, Passage]] = []
+    for passage in passages[:limit]:
+        if any(boilerplate(s.text) for s in sentences.get(passage.passage_id, ())):
+            continue  # a copyright or contact block
+        own = [s for s in sentences.get(passage.passage_id, ()) if usable(s)]
+        take = lines if own and all(_opens_line(s, passage) for s in own) else per_passage
+        lead += [(s, passage) for s in own[:take]]
+    return lead
+
+
+def _opens_line(sentence: Sentence, passage: Passage) -> bool:
+    """Whether a sentence is a line of its passage's list or table (it starts a line, after any marker)."""
+    from assistant.passages import marker_length
+
+    text, at = passage.text, sentence.char_start - passage.char_start
+    start = text.rfind("\n", 0, at) + 1
+    return "\n" in text and at - start == marker_length(text[start:])

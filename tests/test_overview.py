@@ -1,0 +1,137 @@
+"""Questions about a whole document are answered from its own summary, findings, conclusions or
+recommendations.
+
+Cases here are made up for the rule, not taken from the evaluation set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
+from assistant.passages import split_document
+from assistant.pipeline import Assistant
+from assistant.search_text import terms
+from assistant.types import Document
+from corpus_helpers import catalogued
+
+DESCRIBED = {
+    "visit": set(terms("Focused visit to Northshire children's services Ofsted inspection letter 2021")),
+    "review": set(terms("Review of the Northshire children's trust Commissioner commissioner report 2022")),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "wanted"),
+    [
+        ("What did the focused visit find?", "visit", "findings"),
+        ("Summarise the focused visit letter.", "visit", "findings"),
+        ("What were the commissioner's recommendations?", "review", "recommendations"),
+        ("What did the commissioner conclude about the children's trust?", "review", "conclusions"),
+        # Not about one document as a whole: a subject of its own, a fact asked for, or no document named.
+        ("What did the focused visit find about care leavers?", None, "findings"),
+        ("When was the focused visit?", None, None),
+        ("How were children in care judged at the focused visit?", None, None),
+        ("What was the focused visit's overall judgement?", None, "findings"),  # a fact: a grade
+        ("What did they find?", None, "findings"),
+        ("What did the Northshire reports say?", None, "findings"),  # a word both documents share
+    ],
+)
+def test_a_question_about_a_whole_document(question: str, doc: str | None, wanted: str | None) -> None:
+    assert overview_document(question, DESCRIBED) == doc
+    assert overview_wanted(question) == wanted
+
+
+LETTER = """Focused visit to Northshire
+
+Overview
+
+Leaders have strengthened the front door. Referrals are now screened promptly. Staff feel supported.
+
+Plans for children in care are clearer than at the last inspection.
+
+Findings
+
+Management oversight is regular but does not always drive progress.
+
+Recommendations
+
+1. The council should improve the timeliness of assessments for disabled children.
+
+2. The council should review its audit programme.
+
+Publication
+
+© Crown copyright 2021. This publication is licensed under the terms of the Open Government Licence.
+"""
+
+
+def letter() -> tuple[Document, list]:
+    doc = Document("visit", "Focused visit", "Ofsted", "inspection letter", "2021-05-01", "visit.txt", "", LETTER)
+    return doc, split_document(doc)[0]
+
+
+def test_summary_sections_come_in_the_order_that_fits_the_question_and_the_lead_stands_in_without_them() -> None:
+    _, passages = letter()
+    sections = [p.section for p in summary_passages(passages, "findings")]
+    assert sections and set(sections) == {"Overview", "Findings"} and sections[0] == "Overview"
+    assert {p.section for p in summary_passages(passages, "recommendations")} == {"Recommendations"}
+    untitled = [p for p in passages if p.section != "Overview"][:1]
+    assert summary_passages(untitled, "conclusions") == untitled  # no heading fits: the opening passages
+
+
+def test_the_lead_takes_each_passages_opening_sentences_and_skips_boilerplate() -> None:
+    doc, passages = letter()
+    _, sentences = split_document(doc)
+    by_passage: dict[str, list] = {}
+    for s in sentences:
+        by_passage.setdefault(s.passage_id, []).append(s)
+    lead = lead_sentences(passages, by_passage, lambda s: True, limit=10, lines=12, per_passage=2)
+    texts = [s.text for s, _ in lead]
+    assert texts[:2] == ["Leaders have strengthened the front door.", "Referrals are now screened promptly."]
+    assert "Staff feel supported." not in texts  # two sentences of a passage
+    assert not any("copyright" in t.lower() for t in texts)
+
+
+REPORT = """1. The commissioner reviewed progress on the children's trust over the year.
+
+2. Caseloads have fallen and staff turnover is lower than in any year since 2015.
+
+Conclusions
+
+3. The council has the capacity to improve its own services.
+
+Recommendations
+
+4. The Minister should agree that a children's trust is no longer required.
+
+5. The commissioner should continue to oversee the improvement board for a further year.
+"""
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    root: Path = tmp_path_factory.mktemp("review")
+    return catalogued(root, [
+        ("review", "Review of the children's trust", "Commissioner", "commissioner report", "2022-01", REPORT),
+        ("letter", "Focused visit to Northshire", "Ofsted", "inspection letter", "2021-05-01", LETTER)])
+
+
+def test_the_recommendations_of_a_document_are_quoted_from_its_recommendations(review: Assistant) -> None:
+    answer = review.ask("What were the commissioner's recommendations?")
+    assert not answer.abstained
+    assert [c.paragraph for c in answer.citations] == ["4", "5"]
+    assert answer.passages[0].paragraph == "4"  # the sources listed lead with the quoted passages
+
+
+def test_a_document_wide_question_quotes_its_summary_in_reading_order(review: Assistant) -> None:
+    answer = review.ask("What did the focused visit find?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0] == "Leaders have strengthened the front door. Referrals are now screened promptly."
+    assert "Management oversight is regular but does not always drive progress." in quotes
+    assert all(c.doc_id == "letter" for c in answer.citations)
+    # With a subject of its own the question is answered as any other.
+    specific = review.ask("What did the focused visit find about management oversight?")
+    assert specific.citations[0].quote.startswith("Management oversight")
