@@ -269,6 +269,11 @@ def test_words_of_asking_are_not_topic_words() -> None:
     assert terms("What did the commissioner want done about schools?") == terms("commissioner done schools")
     assert terms("When did the restructure actually happen?") == terms("restructure")
     assert "foster" in terms("What do they think about foster carers?")
+    # Nor do idioms of asking: "end up" says how a question is put ("what did they end up deciding?").
+    from assistant.search_text import plain_words
+
+    assert terms(plain_words("What did the council end up deciding in the end?")) == terms("council deciding")
+    assert terms(plain_words("When did the visits end?")) == terms("visits end")
 
 
 def test_two_named_years_make_a_comparison() -> None:

@@ -51,7 +51,7 @@ from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.passages import SplitterSettings, embedding_text
 from assistant.retrieval import Scored, allowed_documents, retrieve
-from assistant.search_text import alternatives, expand, idf_table, subject_terms, terms, unseen_idf
+from assistant.search_text import alternatives, expand, idf_table, plain_words, subject_terms, terms, unseen_idf
 from assistant.settings import Settings
 from assistant.text import either, human_date
 from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
@@ -251,7 +251,9 @@ class Assistant:
         return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
 
     def _query(self, standalone: str) -> _Query:
-        """The query: the standalone question plus glossary expansions, embedded once."""
+        """The query: the standalone question in plain words (``plain_words``) plus glossary expansions,
+        embedded once."""
+        standalone = plain_words(standalone)
         query_text = expand(standalone)
         vector = self.embedder.embed([query_text])[0]
         return _Query(standalone, own_words(standalone), vector, terms(query_text),

@@ -138,6 +138,20 @@ def _glossary_terms(word: str) -> tuple[str, ...]:
     return tuple(terms(GLOSSARY[word]))
 
 
+# Idioms of asking, which say how a question is put rather than what about: "what did he end up
+# recommending?" asks what he recommended; "end" is not its subject.
+_IDIOMS = re.compile(r"\s*\b(?:end(?:s|ed|ing)? up|in the end)\b", re.I)
+
+
+def plain_words(question: str) -> str:
+    """The question without its idioms of asking.
+
+    >>> plain_words("What did he end up recommending in the end?")
+    'What did he recommending?'
+    """
+    return _IDIOMS.sub("", question)
+
+
 def expand(question: str) -> str:
     """The question with glossary expansions of its abbreviations and euphemisms appended, and the
     abbreviations of the full forms it spells out."""
