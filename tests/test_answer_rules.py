@@ -532,6 +532,13 @@ def test_a_question_asking_for_a_date_figure_or_judgement_keeps_only_the_quotes_
     graded = evidence(2, "Fostering was judged to be good.")
     assert answering_quotes("How was fostering judged at the visit?", [dated, graded], False) == [graded]
     assert answering_quotes("How was fostering judged at the visit?", [dated], False) == [dated]
+    # A question asking for one date or figure keeps the best quote that gives one: a second is another fact.
+    later = evidence(3, "Inspectors came back to the visit's findings on 12 May 2021.")
+    question = "When did inspectors carry out the visit?"
+    assert answering_quotes(question, [dated, later], False, single=True) == [dated]
+    assert answering_quotes(question, [dated, later], False) == [dated, later]  # a list question keeps both
+    graded_too = evidence(4, "Leadership was judged to be good.")
+    assert answering_quotes("How were they judged?", [graded, graded_too], False, single=True) == [graded, graded_too]
 
 
 def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ _SPECIFIC_DATE = re.compile(
 # A span counts with its size or rhythm ("within six weeks", "every month"), not alone ("the summer months").
 _TIME_IN_TEXT = re.compile(
     rf"\b(?:\d+|a|an|one|{_NUMBER_WORDS}|every|each|few|several|next|last|this|within|per)\s+"
-    r"(?:days?|weeks?|fortnights?|months?|years?)\b|"
+    r"(?:days?|weeks?|fortnights?|months?|years?)\b(?![\s-]+olds?\b|[\s-]+old's)|"
     r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
     re.I,
@@ -484,16 +484,23 @@ def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
     return grade_premise_conflict(question, [e.sentence.text for e in chosen])
 
 
-def answering_quotes(question: str, chosen: Sequence[Evidence], comparison: bool) -> list[Evidence]:
+def answering_quotes(
+    question: str, chosen: Sequence[Evidence], comparison: bool, single: bool = False
+) -> list[Evidence]:
     """For a question that asks for a date, a count, a sum of money, a share or an Ofsted judgement, only
-    the chosen quotes that give one and share a word with the question: the others do not answer it. When
-    none does (see ``unanswered_reason``; a judgement question is not declined for it) and for comparisons
+    the chosen quotes that give one and share a word with the question: the others do not answer it. With
+    ``single`` (the question asks for one fact, not a list), a date, count, money or share question keeps
+    only the best of them: a second date or figure is another fact, not more of the answer. When none
+    gives one (see ``unanswered_reason``; a judgement question is not declined for it) and for comparisons
     (every document keeps its line) all are kept."""
     wanted = answer_type(question)
     if comparison or wanted not in STRICT_TYPES | {"grade"}:
         return list(chosen)
     named = question_words(question)
-    return [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)] or list(chosen)
+    kept = [e for e in chosen if e.lexical > 0 and gives(wanted, e.sentence.text, named)]
+    if not kept:
+        return list(chosen)
+    return kept[:1] if single and wanted in STRICT_TYPES else kept
 
 
 def complete_lead_ins(

@@ -419,7 +419,8 @@ class Assistant:
         # A lead-in brings its list: up to max_list_lines of it for a list question, one line when the
         # question asks for a single fact, and otherwise as many lines as an answer has quotes.
         items = 1 if answer_type(query.asked) in STRICT_TYPES else s.max_list_lines if wants_list else limit
-        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison), self._following, items)
+        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison, single=not wants_list),
+                                   self._following, items)
         quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
         alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject
