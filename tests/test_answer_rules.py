@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import (
-    answer_type,
-    asserted_grades,
-    grade_premise_conflict,
-    grades_in,
-    has_answer_type,
-    known_term,
-    off_subject_words,
-    quotable,
-    title_sentences,
-    unknown_names,
-)
+from assistant.answer import quotable, title_sentences
+from assistant.answer_types import answer_type, asserted_grades, grade_premise_conflict, grades_in, has_answer_type
 from assistant.instructions import strip_instructions
 from assistant.pipeline import Assistant
+from assistant.questions import known_term, off_subject_words, unknown_names
 from assistant.settings import Settings
 from assistant.types import Document, Sentence
 from corpus_helpers import catalogued, one_report
@@ -142,7 +133,7 @@ def test_grades_stated_as_judgements_not_as_prose() -> None:
 
 
 def test_counts_are_figures_that_count_something() -> None:
-    from assistant.answer import counts_in
+    from assistant.answer_types import counts_in
 
     text = ("From April 2021, in Phase 2 of a two-phase plan, 41 newly qualified social workers joined, "
             "more than one per team, after the COVID-19 visit on 13 and 24 March 2023.")
@@ -153,7 +144,7 @@ def test_counts_are_figures_that_count_something() -> None:
 
 
 def test_a_financial_year_the_collection_never_mentions_is_unknown() -> None:
-    from assistant.answer import financial_years
+    from assistant.questions import financial_years
 
     assert financial_years("from £100m in 2019/20 to £139m in 2022-23 and 2023/2024; 2019/21") == [
         "2019/20", "2022/23", "2023/24"]
@@ -277,7 +268,7 @@ def test_words_of_asking_are_not_topic_words() -> None:
 
 
 def test_two_named_years_make_a_comparison() -> None:
-    from assistant.answer import named_years, question_shape
+    from assistant.questions import named_years, question_shape
 
     assert named_years("In 2023, and in 2019 and again 2023?") == ["2019", "2023"]
     assert named_years("Paragraph 2100 of 120 pages") == []
@@ -323,7 +314,8 @@ def test_a_comparison_quotes_each_named_year_even_when_one_dominates_the_ranking
 def test_a_date_question_prefers_a_sentence_with_a_specific_date_to_one_with_a_bare_year() -> None:
     import numpy as np
 
-    from assistant.answer import gives, score_sentences
+    from assistant.answer import score_sentences
+    from assistant.answer_types import gives
     from assistant.types import Passage
 
     texts = ["The minister's decision to pause (2021) the direction was welcomed.",
@@ -369,7 +361,7 @@ def test_a_finding_is_quoted_before_the_documents_account_of_its_own_scope() -> 
 
 
 def test_agreeing_and_as_many_as_make_a_comparison_but_different_does_not() -> None:
-    from assistant.answer import question_shape
+    from assistant.questions import question_shape
 
     assert question_shape("Do the commissioner's report and the scrutiny report agree on the trust?")[0]
     assert question_shape("Did Ofsted make as many monitoring visits as the article said it would?")[0]
@@ -383,7 +375,7 @@ def _document(doc_id: str, title: str, publisher: str, kind: str, date: str) -> 
 
 
 def test_documents_are_named_by_the_words_of_their_kind_and_publisher_that_few_share() -> None:
-    from assistant.answer import documents_named, naming_words
+    from assistant.questions import documents_named, naming_words
 
     documents = {d.doc_id: d for d in [
         _document("plan", "Northshire children's services plan", "Northshire County Council", "council report",
@@ -556,7 +548,8 @@ def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) 
 
 
 def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> None:
-    from assistant.answer import Evidence, passage_holds, unanswered_reason
+    from assistant.answer import Evidence, unanswered_reason
+    from assistant.answer_types import passage_holds
     from assistant.types import Passage
 
     text = "The first phase of the model was launched on 1 February 2022."
@@ -571,7 +564,7 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
 
 
 def test_a_when_question_is_not_answered_by_the_date_words_it_names_itself() -> None:
-    from assistant.answer import gives, question_words
+    from assistant.answer_types import gives, question_words
 
     summer = "Schools kept in touch with children who were not attending during the Summer months."
     asked = question_words("When do the schools break up for the Summer?")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import human_date, question_shape
 from assistant.conversation import is_followup, standalone_question
 from assistant.errors import ConfigError
+from assistant.questions import question_shape
 from assistant.settings import Settings
+from assistant.text import human_date
 from assistant.types import Turn
 
 

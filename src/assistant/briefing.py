@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import human_date
+from assistant.text import human_date
 from assistant.types import Answer, Citation, RetrievedPassage
 
 TITLE = "Briefing: West Sussex children's services"

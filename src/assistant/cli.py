@@ -230,7 +230,7 @@ def _batch_lines(stream: Any) -> Iterator[dict[str, Any]]:
 
 def render_text(answer: Any) -> str:
     """An answer for a terminal: the answer, then numbered sources."""
-    from assistant.answer import human_date
+    from assistant.text import human_date
 
     lines = []
     if answer.standalone_question != answer.question:

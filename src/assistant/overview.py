@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from assistant.answer_types import answer_type
 from assistant.search_text import terms
 from assistant.types import Passage, Sentence
 
@@ -61,8 +62,6 @@ def overview_document(question: str, described: Mapping[str, set[str]]) -> str |
     word it has describes that document, and that document only: "What did the 2023 inspection find?",
     not "What did the 2023 inspection find about care leavers?".
     """
-    from assistant.answer import answer_type
-
     if overview_wanted(question) is None or answer_type(question) is not None:
         return None  # "what was the 2023 overall judgement?" asks for one fact
     own = set(terms(question)) - set(terms(_ASKING))

@@ -17,31 +17,20 @@ import numpy as np
 
 from assistant.answer import (
     INSTRUCTIONS_IGNORED,
-    PASSAGE_TYPES,
-    STRICT_TYPES,
     Evidence,
     abstention,
-    answer_type,
     answering_quotes,
     complete_lead_ins,
     compose,
-    documents_named,
-    financial_years,
     lexical_overlap,
-    named_years,
-    naming_words,
-    off_subject_words,
-    passage_holds,
-    question_shape,
-    question_words,
     quotable,
     refers_to_itself,
     score_sentences,
     select_quotes,
     title_sentences,
     unanswered_reason,
-    unknown_names,
 )
+from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, passage_holds, question_words
 from assistant.conversation import own_words, standalone_question
 from assistant.embedding import Embedder, MiniLMEmbedder
 from assistant.errors import IndexStoreError, InvalidQuestionError
@@ -50,6 +39,15 @@ from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.passages import SplitterSettings, embedding_text
+from assistant.questions import (
+    documents_named,
+    financial_years,
+    named_years,
+    naming_words,
+    off_subject_words,
+    question_shape,
+    unknown_names,
+)
 from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, idf_table, plain_words, subject_terms, terms, unseen_idf
 from assistant.settings import Settings

@@ -30,12 +30,12 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 
 import gradio as gr  # noqa: E402
 
-from assistant.answer import human_date  # noqa: E402
 from assistant.briefing import understood_as, write_briefing  # noqa: E402
 from assistant.errors import AssistantError, ConfigError, InvalidFilterError  # noqa: E402
 from assistant.feedback import feedback_entry, record_feedback  # noqa: E402
 from assistant.retrieval import allowed_documents  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.text import human_date  # noqa: E402
 from assistant.types import Answer, Citation, Document, Filters, RetrievedPassage, Turn  # noqa: E402
 
 if TYPE_CHECKING:

@@ -1,0 +1,237 @@
+"""What a question asks for, and whether a sentence gives it: a date, a count, a sum of money, a share,
+an Ofsted judgement or another figure.
+
+Pure functions over text. The answer uses them to rank sentences that hold the kind of fact asked for, to
+keep only the quotes that give it, and to decline when none does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day|time)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
+    r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
+    re.I,
+)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_IN_TEXT = re.compile(rf"\b(?:{_MONTHS}|Spring|Summer|Autumn|Winter)\b|\b(?:19|20)\d\d\b")
+_NUMBER_IN_TEXT = re.compile(
+    r"[£$%]|\b\d+(?:[.,]\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|half|third|quarter|double|twice)\b",
+    re.I,
+)
+
+
+# "How many", "the average": a count of things. Only a figure that counts something answers it: "41 newly
+# qualified social workers", "seven areas", "three of the homes"; not a year, a date, a label ("Phase 2",
+# "paragraph 4"), a compound ("two-phase", "COVID-19") or a figure the question itself names ("over 21").
+_COUNT_QUESTION = re.compile(r"\bhow many\b|\baverage\b|\bwhat (?:is|was|'s) the number of\b", re.I)
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen"
+)
+_LABELS = (
+    r"phase|stage|step|level|tier|section|paragraph|para|page|part|appendix|annex|round|wave|year|key stage|"
+    r"aged?|covid|version|number|no|item|priority|recommendation|table|figure|chapter|rule|schedule"
+)
+_COUNT_IN_TEXT = re.compile(
+    rf"(?<![\w£$€./-])(\d+(?:[.,]\d+)*|(?:{_NUMBER_WORDS}))(?![\w/-]|[.,]\d)"
+    rf"(?!(?:\s*(?:and|to|-|–)\s*\d+)?\s+(?:{_MONTHS})\b)",
+    re.I,
+)
+_LABEL_BEFORE = re.compile(rf"\b(?:{_LABELS}|{_MONTHS})\s*$", re.I)
+
+
+def counts_in(text: str, exclude: Collection[str] = ()) -> list[str]:
+    """The figures in ``text`` that count something, in order ("41", "seven"), skipping years, dates,
+    labels ("Phase 2"), compounds ("two-phase") and the figures in ``exclude`` (those a question names).
+
+    Example:
+        >>> counts_in("From April 2021, in Phase 2, 41 newly qualified social workers joined a two-phase plan.")
+        ['41']
+    """
+    out = []
+    skip = {x.lower() for x in exclude}
+    for match in _COUNT_IN_TEXT.finditer(text):
+        figure = match.group(1)
+        if re.fullmatch(r"(?:19|20)\d\d", figure) or figure.lower() in skip:
+            continue
+        if _LABEL_BEFORE.search(text[: match.start()]):
+            continue
+        if not text[: match.start()].strip(" (") and text[match.end() : match.end() + 1] in (".", ")"):
+            continue  # a list marker: "2. The council ...", "(1) The Cabinet Member ..."
+        out.append(figure)
+    return out
+
+
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price)\b|"
+    r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b|"
+    r"\b(?:get|gets|got|getting|be|being)\s+paid\b|\bsalar(?:y|ies)\b|\bwages?\b",
+    re.I,
+)
+_SHARE_QUESTION = re.compile(r"\bwhat (?:proportion|percentage|share|percent)\b|\bby what percentage\b", re.I)
+_MONEY_IN_TEXT = re.compile(r"[£$€]|\b(?:million|billion|pounds?)\b", re.I)
+_SHARE_IN_TEXT = re.compile(
+    r"%|\bper ?cent\b|\b(?:half|third|quarter|majority|minority|most|proportion)\b", re.I
+)
+# Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
+# "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
+# when no quoted sentence holds one.
+STRICT_TYPES = frozenset({"money", "share", "count", "date"})
+# The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
+PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date"})
+# A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
+# 2020", "November 25"), or a season with its year ("Autumn 2022"). A bare year is in most passages of a
+# dated report and says little.
+_SPECIFIC_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
+    r"\b(?:Spring|Summer|Autumn|Winter)\s+(?:19|20)\d\d\b"
+)
+# A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
+# A span counts with its size or rhythm ("within six weeks", "every month"), not alone ("the summer months").
+_TIME_IN_TEXT = re.compile(
+    rf"\b(?:\d+|a|an|one|{_NUMBER_WORDS}|every|each|few|several|next|last|this|within|per)\s+"
+    r"(?:days?|weeks?|fortnights?|months?|years?)\b(?![\s-]+olds?\b|[\s-]+old's)|"
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
+    re.I,
+)
+
+
+# Words that introduce an inspection judgement ("judged", "rated", "the grade").
+_JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
+# "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
+_GRADE_QUESTION = re.compile(
+    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b", re.I
+)
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of fact a question asks for: "date", "money", "share" (a percentage or proportion),
+    "count" ("how many", "the average"), "grade" (an Ofsted judgement), "number" (any other figure), or
+    None."""
+    if _WHEN.search(question):
+        return "date"
+    if _MONEY_QUESTION.search(question):
+        return "money"
+    if _SHARE_QUESTION.search(question):
+        return "share"
+    if _COUNT_QUESTION.search(question):
+        return "count"
+    if _GRADE_QUESTION.search(question):
+        return "grade"
+    if _HOW_MANY.search(question):
+        return "number"
+    return None
+
+
+def has_answer_type(text: str, kind: str | None) -> bool:
+    """Whether a sentence holds the kind of fact asked for (a date, a sum of money, a share, a figure, an
+    Ofsted judgement)."""
+    if kind == "date":
+        return bool(_DATE_IN_TEXT.search(text))
+    if kind == "money":
+        return bool(_MONEY_IN_TEXT.search(text))
+    if kind == "share":
+        return bool(_SHARE_IN_TEXT.search(text))
+    if kind == "count":
+        return bool(counts_in(text))
+    if kind == "number":
+        return bool(_NUMBER_IN_TEXT.search(text))
+    if kind == "grade":
+        return bool(grades_in(text))
+    return True
+
+
+# Ofsted's four-point scale, the vocabulary of every inspection judgement.
+_GRADE = r"outstanding|good|requires improvement(?: to be good)?|inadequate"
+_GRADE_ASSERTED = re.compile(
+    rf"\b(?:{_JUDGING}|found to be|deemed)\b"
+    rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b(outstanding|good|inadequate)\s+"
+    rf"(?:rating|grade|judgements?|judgments?|overall)\b",
+    re.I,
+)
+# A grade stated as a judgement: after a judging word, in quotes, or in a table cell. Not prose such as
+# "a consistently good and ultimately outstanding service".
+_GRADE_IN_TEXT = re.compile(
+    rf"(?:\b(?:{_JUDGING}|remains?|as)\W+"
+    rf"(?:(?:to be|as|at|overall)\W+)?|[\t'‘\"“])({_GRADE})\b",
+    re.I,
+)
+
+
+def _grade(phrase: str) -> str:
+    phrase = phrase.lower()
+    return "requires improvement" if phrase.startswith("requires improvement") else phrase
+
+
+def asserted_grades(question: str) -> set[str]:
+    """Ofsted grades the question takes as given ("why was it rated outstanding?" -> {"outstanding"})."""
+    return {_grade(m.group(1) or m.group(2)) for m in _GRADE_ASSERTED.finditer(question)}
+
+
+def grades_in(text: str) -> set[str]:
+    """Ofsted grades a sentence states as a judgement ("judged to be 'Good'"; "Requires improvement to be
+    good" is one grade, not "good")."""
+    return {_grade(m.group(1)) for m in _GRADE_IN_TEXT.finditer(text)}
+
+
+def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
+    """A false premise about a judgement: the question assumes a grade that the best evidence never states
+    while it states another one. Returns the reason to give, or "" when there is no conflict."""
+    assumed = asserted_grades(question)
+    if not assumed:
+        return ""
+    stated = set().union(*(grades_in(t) for t in texts)) if texts else set()
+    if not stated or assumed & stated:
+        return ""
+    wanted = " or ".join(sorted(f"“{g}”" for g in assumed))
+    found = ", ".join(sorted(f"“{g}”" for g in stated))
+    return f"The question assumes a judgement of {wanted}; the closest passages state {found} instead."
+
+
+TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked",
+               "date": "a date or time"}
+
+
+def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
+    """Whether ``text`` gives the kind of fact a question asks for (see ``answer_type``); ``named``: the
+    question's words, whose figures and date words do not count ("when do schools break up for the
+    Summer?" is not answered by "the Summer months")."""
+    if kind == "count":
+        return bool(counts_in(text, exclude=named))
+    if kind == "date":
+        asked = {w.lower() for w in named}
+        found = [m.group(0) for m in (*_DATE_IN_TEXT.finditer(text), *_TIME_IN_TEXT.finditer(text))]
+        return any(w.lower() not in asked for w in found)
+    return has_answer_type(text, kind)
+
+
+def passage_holds(kind: str, text: str, named: Collection[str] = ()) -> bool:
+    """Whether a passage holds the kind of fact a question asks for, as type-aware ranking reads it: a
+    specific date for a date, otherwise as ``gives``."""
+    if kind == "date":
+        return bool(_SPECIFIC_DATE.search(text))
+    return gives(kind, text, named)
+
+
+def question_words(question: str) -> list[str]:
+    """The question's words as written, whose own figures never count as an answer ("aged 21" in "how
+    many care leavers aged 21 ...").
+
+    Example:
+        >>> question_words("How many visits in 2021?")
+        ['How', 'many', 'visits', 'in', '2021']
+    """
+    return re.findall(r"\w+", question)
+
+
+def earns_type_bonus(text: str, wanted: str) -> bool:
+    """Whether a sentence holds the kind of fact a question asks for, as sentence scoring reads it: for a
+    date, a specific one ("on 10 December 2020", not "first pause (2021)"), since a bare year is in most
+    sentences of a dated report; a bare year still answers a "when" question (see ``gives``)."""
+    return bool(_SPECIFIC_DATE.search(text)) if wanted == "date" else has_answer_type(text, wanted)
