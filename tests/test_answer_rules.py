@@ -103,7 +103,9 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
      ("What do newly qualified social workers get paid?", "money"), ("How long did the review take?", "number"),
      ("How was adoption judged?", "grade"), ("What rating did fostering get?", "grade"),
      ("How did inspectors rate the impact of leaders?", "grade"), ("What rate of referrals was seen?", "number"),
-     ("What did inspectors find?", None)],
+     ("What did inspectors find?", None),
+     ("How much extra did the council put into fostering?", "money"), ("How much was awarded to the board?", "money"),
+     ("How much effort did leaders put into recruitment?", "number")],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind

@@ -68,11 +68,14 @@ def counts_in(text: str, exclude: Collection[str] = ()) -> list[str]:
 
 
 _MONEY_QUESTION = re.compile(
-    r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price)\b|"
+    r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price|put|"
+    r"putting|give|gave|given|allocat\w*|commit\w*|award\w*)\b|"
     r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b|"
     r"\b(?:get|gets|got|getting|be|being)\s+paid\b|\bsalar(?:y|ies)\b|\bwages?\b",
     re.I,
 )
+# "How much time / effort / progress ..." is not a question about money, whatever its verb.
+_NOT_MONEY = re.compile(r"\bhow much (?:more |extra )?(?:time|effort|work|progress|support|attention|longer)\b", re.I)
 _SHARE_QUESTION = re.compile(r"\bwhat (?:proportion|percentage|share|percent)\b|\bby what percentage\b", re.I)
 _MONEY_IN_TEXT = re.compile(r"[£$€]|\b(?:million|billion|pounds?)\b", re.I)
 _SHARE_IN_TEXT = re.compile(
@@ -116,7 +119,7 @@ def answer_type(question: str) -> str | None:
     None."""
     if _WHEN.search(question):
         return "date"
-    if _MONEY_QUESTION.search(question):
+    if _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question):
         return "money"
     if _SHARE_QUESTION.search(question):
         return "share"
