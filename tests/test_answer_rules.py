@@ -105,7 +105,7 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
      ("How did inspectors rate the impact of leaders?", "grade"), ("What rate of referrals was seen?", "number"),
      ("What did inspectors find?", None),
      ("How much extra did the council put into fostering?", "money"), ("How much was awarded to the board?", "money"),
-     ("How much effort did leaders put into recruitment?", "number")],
+     ("How much effort did leaders put into recruitment?", "number"), ("How often does the board meet?", "frequency")],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
@@ -563,6 +563,17 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
     # Type-aware ranking wants a specific date for a date question; a bare year is in most passages.
     assert passage_holds("date", text) and not passage_holds("date", "In 2022 the model was launched.")
     assert passage_holds("date", "The visit is in the week beginning November 25.")
+
+
+def test_a_how_often_question_is_answered_only_by_a_rhythm() -> None:
+    from assistant.answer_types import gives
+
+    for text in ("A monthly board chaired by the leader.", "The panel meets every six weeks.",
+                 "Visits happen twice a year.", "Reviews take place each term."):
+        assert gives("frequency", text), text
+    for text in ("The board met in March 2022.", "(1) The Cabinet Member will work with the chair.",
+                 "Every child has a plan."):
+        assert not gives("frequency", text), text
 
 
 def test_a_when_question_is_not_answered_by_the_date_words_it_names_itself() -> None:

@@ -84,9 +84,9 @@ _SHARE_IN_TEXT = re.compile(
 # Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
 # "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
 # when no quoted sentence holds one.
-STRICT_TYPES = frozenset({"money", "share", "count", "date"})
+STRICT_TYPES = frozenset({"money", "share", "count", "date", "frequency"})
 # The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
-PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date"})
+PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date", "frequency"})
 # A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
 # 2020", "November 25"), or a season with its year ("Autumn 2022"). A bare year is in most passages of a
 # dated report and says little.
@@ -113,12 +113,24 @@ _GRADE_QUESTION = re.compile(
 )
 
 
+# "How often does the board meet?" asks for a rhythm: "monthly", "every six weeks", "twice a year".
+_HOW_OFTEN = re.compile(r"\bhow (?:often|frequently|regularly)\b", re.I)
+_FREQUENCY_IN_TEXT = re.compile(
+    r"\b(?:hourly|daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|biannually)\b|"
+    r"\b(?:every|each)\s+(?:\w+\s+)?(?:days?|weeks?|fortnights?|months?|quarters?|years?|term)\b|"
+    r"\b(?:once|twice|\w+ times)\s+(?:a|per|each|every)\s+(?:day|week|fortnight|month|quarter|year|term)\b",
+    re.I,
+)
+
+
 def answer_type(question: str) -> str | None:
-    """The kind of fact a question asks for: "date", "money", "share" (a percentage or proportion),
-    "count" ("how many", "the average"), "grade" (an Ofsted judgement), "number" (any other figure), or
-    None."""
+    """The kind of fact a question asks for: "date", "frequency" ("how often"), "money", "share" (a
+    percentage or proportion), "count" ("how many", "the average"), "grade" (an Ofsted judgement),
+    "number" (any other figure), or None."""
     if _WHEN.search(question):
         return "date"
+    if _HOW_OFTEN.search(question):
+        return "frequency"
     if _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question):
         return "money"
     if _SHARE_QUESTION.search(question):
@@ -143,6 +155,8 @@ def has_answer_type(text: str, kind: str | None) -> bool:
         return bool(_SHARE_IN_TEXT.search(text))
     if kind == "count":
         return bool(counts_in(text))
+    if kind == "frequency":
+        return bool(_FREQUENCY_IN_TEXT.search(text))
     if kind == "number":
         return bool(_NUMBER_IN_TEXT.search(text))
     if kind == "grade":
@@ -198,7 +212,7 @@ def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
 
 
 TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked",
-               "date": "a date or time"}
+               "date": "a date or time", "frequency": "how often"}
 
 
 def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
