@@ -565,6 +565,24 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
     assert passage_holds("date", "The visit is in the week beginning November 25.")
 
 
+def test_a_when_question_prefers_a_nearly_as_good_quote_with_a_specific_date_to_a_bare_year() -> None:
+    from assistant.answer import Evidence, prefer_specific_date
+    from assistant.types import Passage
+
+    def evidence(sid: int, text: str, score: float, lexical: float = 0.5) -> Evidence:
+        return Evidence(sentence(sid, text, 0), Passage(f"d#{sid}", "d", sid, text, None, None, 0, len(text)),
+                        score, 0.5, lexical)
+
+    year = evidence(0, "The decision to pause the trust (2021) was welcomed.", 1.0)
+    day = evidence(1, "The direction pausing the trust was made on 10 December 2020.", 0.87)
+    far = evidence(2, "The direction pausing the trust was made on 10 December 2020.", 0.7)
+    question = "On what date was the trust paused?"
+    assert prefer_specific_date(question, [year], [year, day]) == [day]
+    assert prefer_specific_date(question, [year], [year, far]) == [year]  # too far below the best
+    assert prefer_specific_date("In what year was the trust paused?", [year], [year, day]) == [year]
+    assert prefer_specific_date(question, [day], [year, day]) == [day]  # already specific
+
+
 def test_a_how_often_question_is_answered_only_by_a_rhythm() -> None:
     from assistant.answer_types import gives
 

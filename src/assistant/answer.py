@@ -20,6 +20,8 @@ from assistant.answer_types import (
     gives,
     grade_premise_conflict,
     question_words,
+    specific_date_in,
+    wants_specific_date,
 )
 from assistant.passages import marker_length
 from assistant.questions import named_years
@@ -171,6 +173,19 @@ def answering_quotes(
     if not kept:
         return list(chosen)
     return kept[:1] if single and wanted in STRICT_TYPES else kept
+
+
+def prefer_specific_date(
+    question: str, answering: Sequence[Evidence], evidence: Sequence[Evidence], floor: float = 0.85
+) -> list[Evidence]:
+    """A "when" question answered by one quote that gives only a year ("first pause (2021)") is answered
+    instead by the best sentence that gives a specific date ("on 10 December 2020") and scores at least
+    ``floor`` of the best, when there is one. A question asking which year keeps its answer."""
+    if len(answering) != 1 or not wants_specific_date(question) or specific_date_in(answering[0].sentence.text):
+        return list(answering)
+    best = evidence[0].score if evidence else 0.0
+    dated = [e for e in evidence if e.lexical > 0 and specific_date_in(e.sentence.text) and e.score >= floor * best]
+    return dated[:1] or list(answering)
 
 
 def complete_lead_ins(

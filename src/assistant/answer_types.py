@@ -251,4 +251,22 @@ def earns_type_bonus(text: str, wanted: str) -> bool:
     """Whether a sentence holds the kind of fact a question asks for, as sentence scoring reads it: for a
     date, a specific one ("on 10 December 2020", not "first pause (2021)"), since a bare year is in most
     sentences of a dated report; a bare year still answers a "when" question (see ``gives``)."""
-    return bool(_SPECIFIC_DATE.search(text)) if wanted == "date" else has_answer_type(text, wanted)
+    return specific_date_in(text) if wanted == "date" else has_answer_type(text, wanted)
+
+
+_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.I)
+
+
+def wants_specific_date(question: str) -> bool:
+    """Whether a question wants a date more specific than a year: a "when" question that does not ask
+    which year.
+
+    >>> wants_specific_date("On what date was the trust paused?"), wants_specific_date("What year was it?")
+    (True, False)
+    """
+    return answer_type(question) == "date" and not _ASKS_YEAR.search(question)
+
+
+def specific_date_in(text: str) -> bool:
+    """Whether ``text`` gives a day or a month with its year or day, or a season with its year."""
+    return bool(_SPECIFIC_DATE.search(text))

@@ -23,6 +23,7 @@ from assistant.answer import (
     complete_lead_ins,
     compose,
     lexical_overlap,
+    prefer_specific_date,
     quotable,
     refers_to_itself,
     score_sentences,
@@ -417,8 +418,10 @@ class Assistant:
         # A lead-in brings its list: up to max_list_lines of it for a list question, one line when the
         # question asks for a single fact, and otherwise as many lines as an answer has quotes.
         items = 1 if answer_type(query.asked) in STRICT_TYPES else s.max_list_lines if wants_list else limit
-        chosen = complete_lead_ins(answering_quotes(query.asked, chosen, comparison, single=not wants_list),
-                                   self._following, items)
+        answering = answering_quotes(query.asked, chosen, comparison, single=not wants_list)
+        if not comparison and not wants_list:
+            answering = prefer_specific_date(query.asked, answering, evidence)
+        chosen = complete_lead_ins(answering, self._following, items)
         quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
         alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject
