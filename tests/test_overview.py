@@ -135,3 +135,12 @@ def test_a_document_wide_question_quotes_its_summary_in_reading_order(review: As
     # With a subject of its own the question is answered as any other.
     specific = review.ask("What did the focused visit find about management oversight?")
     assert specific.citations[0].quote.startswith("Management oversight")
+
+
+def test_a_summary_with_nothing_to_quote_leaves_the_question_to_ordinary_answering(tmp_path: Path) -> None:
+    report = ("1. Inspectors found that plans for children are written with them and reviewed often.\n\n"
+              "Summary\n\n© Crown copyright 2021. This publication is licensed under the Open Government Licence.\n")
+    assistant = catalogued(tmp_path, [
+        ("visit", "Focused visit to Northshire", "Ofsted", "inspection letter", "2021-05-01", report)])
+    answer = assistant.ask("What did the focused visit find?")
+    assert answer.citations and "plans for children" in answer.citations[0].quote  # not an empty answer

@@ -229,16 +229,14 @@ class Assistant:
         )
         query = self._query(standalone)
         ranked, summary = self._overview(query, allowed)
-        if not summary:
+        summarised = self._summarise(query, summary) if summary else None
+        if summarised is None:
             ranked = self._prefer_named_years(self._search(query, allowed), standalone)
             ranked = self._prefer_answer_type(ranked, query.asked)
             ranked = self._by_best_sentence(ranked, query)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
-        if summary:
-            answer_md, citations, abstained, related = self._summarise(query, summary)
-        else:
-            answer_md, citations, abstained, related = self._answer(query, ranked, passages, allowed)
+        answer_md, citations, abstained, related = summarised or self._answer(query, ranked, passages, allowed)
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()
@@ -274,9 +272,10 @@ class Assistant:
                                               -r.score))
         return first, summary
 
-    def _summarise(self, query: _Query, summary: list[Passage]) -> tuple[str, tuple, bool, tuple]:
+    def _summarise(self, query: _Query, summary: list[Passage]) -> tuple[str, tuple, bool, tuple] | None:
         """The answer to a question about a whole document: the opening sentences of its summary passages,
-        in their order, each list or table given by its lines and each lead-in followed by its list."""
+        in their order, each list or table given by its lines and each lead-in followed by its list. None
+        when they hold nothing to quote (the question is then answered as any other)."""
         s = self.settings
 
         def usable(sentence: Sentence) -> bool:
@@ -285,6 +284,8 @@ class Assistant:
         sentences = {p.passage_id: [self.index.sentences[i] for i in self.index.sentences_of.get(p.passage_id, [])]
                      for p in summary}
         lead = lead_sentences(summary, sentences, usable, s.max_list_quotes, s.max_list_lines)
+        if not lead:
+            return None
         # Scores fall in reading order, so the answer keeps it; a list's lines share their lead-in's.
         chosen = [Evidence(x, p, 1.0 - i / 1000, 0.0, 1.0) for i, (x, p) in enumerate(lead)]
         chosen = complete_lead_ins(chosen, self._following, s.max_list_lines)
