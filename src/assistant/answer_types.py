@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+from assistant.text import MONTHS
+
 _WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day|time)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
     r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
     re.I,
 )
-_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(MONTHS)
 _DATE_IN_TEXT = re.compile(rf"\b(?:{_MONTHS}|Spring|Summer|Autumn|Winter)\b|\b(?:19|20)\d\d\b")
 _NUMBER_IN_TEXT = re.compile(
     r"[£$%]|\b\d+(?:[.,]\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

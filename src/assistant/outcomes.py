@@ -13,10 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from assistant.text import MONTHS
 from assistant.types import Sentence
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 
 # "What did the visit find?", "the outcome of", "the findings", "what did the commissioner conclude?"
 _OUTCOME_QUESTION = re.compile(
@@ -29,7 +27,7 @@ _ANNOUNCES = re.compile(
     re.I,
 )
 # A day-month-year or month-year date: "18 March 2022", "March 2022" ("14-18 March 2022" reads as its end).
-_DATED = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({'|'.join(_MONTHS)})\s+((?:19|20)\d\d)\b")
+_DATED = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({'|'.join(MONTHS)})\s+((?:19|20)\d\d)\b")
 
 #: What the assistant says when no quote can give the outcome asked for.
 OUTCOME_NOT_GIVEN = "The reports mention it only before it took place or in passing; none gives its outcome."
@@ -69,7 +67,7 @@ def dates_in(text: str) -> list[Day]:
     >>> dates_in("an inspection from 14-18 March 2022, after the visits of May and September 2021")
     [(2022, 3, 18), (2021, 9, None)]
     """
-    return [(int(m.group(3)), _MONTHS.index(m.group(2)) + 1, int(m.group(1)) if m.group(1) else None)
+    return [(int(m.group(3)), MONTHS.index(m.group(2)) + 1, int(m.group(1)) if m.group(1) else None)
             for m in _DATED.finditer(text)]
 
 

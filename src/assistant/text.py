@@ -37,8 +37,9 @@ def either(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
+#: The months, in order: shared by date rendering and the date patterns.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 def human_date(iso: str | None) -> str:
@@ -48,5 +49,5 @@ def human_date(iso: str | None) -> str:
     parts = iso.split("-")
     if len(parts) == 1:
         return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
+    month = MONTHS[int(parts[1]) - 1]
     return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
