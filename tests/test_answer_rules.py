@@ -100,12 +100,13 @@ def test_title_sentence_is_the_opening_headline_only() -> None:
      ("How much did the programme cost?", "money"), ("What was the budget for fostering?", "money"),
      ("What percentage of children felt safe?", "share"), ("What proportion of visits were late?", "share"),
      ("How many visits were there?", "count"), ("What is the average caseload?", "count"),
-     ("What do newly qualified social workers get paid?", "money"), ("How long did the review take?", "number"),
+     ("What do newly qualified social workers get paid?", "money"), ("How long did the review take?", "duration"),
      ("How was adoption judged?", "grade"), ("What rating did fostering get?", "grade"),
      ("How did inspectors rate the impact of leaders?", "grade"), ("What rate of referrals was seen?", "number"),
      ("What did inspectors find?", None),
      ("How much extra did the council put into fostering?", "money"), ("How much was awarded to the board?", "money"),
-     ("How much effort did leaders put into recruitment?", "number"), ("How often does the board meet?", "frequency")],
+     ("How much effort did leaders put into recruitment?", "number"), ("How often does the board meet?", "frequency"),
+     ("How long ago was the service judged inadequate?", "date")],
 )
 def test_answer_type(question: str, kind: str | None) -> None:
     assert answer_type(question) == kind
@@ -448,6 +449,8 @@ def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> 
     assert expand("Who did the DfE send in?") == "Who did the DfE send in? (department for education)"
     assert "send" not in alternatives("Who did they send in?")
     assert "send" in alternatives("Is SEND support improving?")
+    # Plain English for the reports' words: rolling a system out is implementing it.
+    assert "implement" in alternatives("How long will rolling out the system take?")["roll"]
 
 
 def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) -> None:
@@ -592,6 +595,33 @@ def test_a_how_often_question_is_answered_only_by_a_rhythm() -> None:
     for text in ("The board met in March 2022.", "(1) The Cabinet Member will work with the chair.",
                  "Every child has a plan."):
         assert not gives("frequency", text), text
+
+
+def test_a_how_long_question_is_answered_only_by_a_span_of_time() -> None:
+    from assistant.answer_types import gives
+
+    for text in ("The project will run for a period of 18 months.", "An initial period of 2 years.",
+                 "The trust was paused for a further year.", "The inspection ran from 14-18 March 2022.",
+                 "It will take six weeks."):
+        assert gives("duration", text), text
+    for text in ("The systems number 11, from 6 suppliers.", "The visit took place on 20 October 2020.",
+                 "Work with 16-17 year olds goes on.", "It took many months to agree."):
+        assert not gives("duration", text), text
+
+
+def test_a_how_long_question_with_no_span_of_time_in_the_reports_abstains(tmp_path: Path) -> None:
+    text = ("Information systems\n\n1. The council records information about children in 11 separate "
+            "systems from 6 suppliers.\n\n2. A project to consolidate the recording systems has begun.\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assistant = one_report(tmp_path / "a", "systems-2022.txt", text)
+    answer = assistant.ask("How long will the project to consolidate the recording systems take?")
+    assert answer.abstained and "how long" in answer.answer
+    dated = one_report(tmp_path / "b", "systems-2022.txt",
+                       text + "\n3. The project to consolidate the recording systems will run for 18 months.\n")
+    answer = dated.ask("How long will the project to consolidate the recording systems take?")
+    assert not answer.abstained and [c.quote for c in answer.citations] == [
+        "The project to consolidate the recording systems will run for 18 months."]
 
 
 def test_a_when_question_is_not_answered_by_the_date_words_it_names_itself() -> None:

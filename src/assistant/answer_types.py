@@ -86,9 +86,9 @@ _SHARE_IN_TEXT = re.compile(
 # Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
 # "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
 # when no quoted sentence holds one.
-STRICT_TYPES = frozenset({"money", "share", "count", "date", "frequency"})
+STRICT_TYPES = frozenset({"money", "share", "count", "date", "frequency", "duration"})
 # The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
-PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date", "frequency"})
+PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date", "frequency", "duration"})
 # A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
 # 2020", "November 25"), or a season with its year ("Autumn 2022"). A bare year is in most passages of a
 # dated report and says little.
@@ -125,6 +125,18 @@ _FREQUENCY_IN_TEXT = re.compile(
 )
 
 
+# "How long will it take?" asks for a span of time with its size: "18 months", "a further year", "2 years".
+_HOW_LONG = re.compile(r"\bhow long\b(?!\s+ago)", re.I)
+_DURATION_IN_TEXT = re.compile(
+    rf"\b(?:\d+(?:\.\d+)?|a|an|one|half a|{_NUMBER_WORDS}|several|few|further|additional|extra|another)"
+    r"(?:\s+(?:further|more|additional|extra|full|calendar))?[\s-]+(?:days?|weeks?|fortnights?|months?|years?|terms?)\b"
+    r"(?![\s-]+olds?\b|[\s-]+old's)|"
+    # or by its ends: "from 14-18 March 2022", "between 3 and 4 November"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|and|until)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b",
+    re.I,
+)
+
+
 def answer_type(question: str) -> str | None:
     """The kind of fact a question asks for: "date", "frequency" ("how often"), "money", "share" (a
     percentage or proportion), "count" ("how many", "the average"), "grade" (an Ofsted judgement),
@@ -133,6 +145,8 @@ def answer_type(question: str) -> str | None:
         return "date"
     if _HOW_OFTEN.search(question):
         return "frequency"
+    if _HOW_LONG.search(question):
+        return "duration"
     if _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question):
         return "money"
     if _SHARE_QUESTION.search(question):
@@ -159,6 +173,8 @@ def has_answer_type(text: str, kind: str | None) -> bool:
         return bool(counts_in(text))
     if kind == "frequency":
         return bool(_FREQUENCY_IN_TEXT.search(text))
+    if kind == "duration":
+        return bool(_DURATION_IN_TEXT.search(text))
     if kind == "number":
         return bool(_NUMBER_IN_TEXT.search(text))
     if kind == "grade":
@@ -214,7 +230,7 @@ def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
 
 
 TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked",
-               "date": "a date or time", "frequency": "how often"}
+               "date": "a date or time", "frequency": "how often", "duration": "how long"}
 
 
 def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:

@@ -55,6 +55,8 @@ GLOSSARY: dict[str, str] = {
     "staff": "workforce social workers",
     "caseloads": "caseload case loads",
     "trust": "children's trust",
+    "rolling": "implementation implementing introduction",
+    "rollout": "implementation implementing introduction",
 }
 
 # Abbreviations that are also everyday words ("who did they send in?"): expanded only when written in
