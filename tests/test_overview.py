@@ -144,3 +144,20 @@ def test_a_summary_with_nothing_to_quote_leaves_the_question_to_ordinary_answeri
         ("visit", "Focused visit to Northshire", "Ofsted", "inspection letter", "2021-05-01", report)])
     answer = assistant.ask("What did the focused visit find?")
     assert answer.citations and "plans for children" in answer.citations[0].quote  # not an empty answer
+
+
+def test_a_document_that_summarises_its_key_findings_is_answered_with_that_summary(tmp_path: Path) -> None:
+    report = ("Introduction\n\n1.1 Ofsted inspected the service in March 2023 and published its report in May.\n\n"
+              "2. The inspection\n\n2.1 The report is attached but key findings are summarised as follows:\n\n"
+              "- Most children in care make good progress\n- Early help makes a positive difference\n"
+              "- Care leavers aged 21 and over need better support\n\n"
+              "Responding to the report\n\n2.2 Senior leaders consider the report fair and balanced.\n")
+    assistant = catalogued(tmp_path, [
+        ("ilacs", "Report on the 2023 inspection", "Northshire Council", "council report", "2023-05-11", report)])
+    quotes = [c.quote for c in assistant.ask("What did the 2023 inspection find?").citations]
+    assert quotes == ["The report is attached but key findings are summarised as follows:",
+                      "Most children in care make good progress", "Early help makes a positive difference",
+                      "Care leavers aged 21 and over need better support"]
+    # With no summary of its findings announced, the summary sections are read as before.
+    _, passages = letter()
+    assert {p.section for p in summary_passages(passages, "findings")} == {"Overview", "Findings"}

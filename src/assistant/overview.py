@@ -37,6 +37,11 @@ _SECTIONS = {
     "findings": [re.compile(r"\bsummary\b|\boverview\b|\bfindings\b", re.I), re.compile(r"\bintroduction\b", re.I),
                  re.compile(r"\bconclu\w*|\bjudgements?\b", re.I)],
 }
+# A passage that announces the document's own summary of its findings, whatever its section is called:
+# "The Ofsted report is attached at Appendix 1 but key findings are summarised as follows:".
+_ANNOUNCES_FINDINGS = re.compile(
+    r"\b(?:key|main|principal) findings\b|\bfindings (?:are|were|can be) (?:summari[sz]ed|as follows)\b", re.I
+)
 # Publication boilerplate that closes many reports: never part of what a report says.
 _BOILERPLATE = re.compile(r"©|\bcopyright\b|\blicen[cs]ed?\b|www\.|https?://|\S+@\S+", re.I)
 
@@ -72,9 +77,14 @@ def overview_document(question: str, described: Mapping[str, set[str]]) -> str |
 
 
 def summary_passages(passages: Sequence[Passage], wanted: str) -> list[Passage]:
-    """The passages of one document (given in reading order) that hold what is ``wanted``: those of the
-    sections whose headings fit it best first, each section's in reading order; when no heading fits,
-    the document's opening passages (a news article's lead)."""
+    """The passages of one document (given in reading order) that hold what is ``wanted``. For findings,
+    the passages announcing the document's own summary of them ("key findings are summarised as
+    follows:"), when there are any: that summary is the answer. Otherwise those of the sections whose
+    headings fit best first, each section's in reading order; when no heading fits, the document's opening
+    passages (a news article's lead)."""
+    announced = [p for p in passages if _ANNOUNCES_FINDINGS.search(p.text)] if wanted == "findings" else []
+    if announced:
+        return announced
     out: list[Passage] = []
     for heading in _SECTIONS[wanted]:
         out += [p for p in passages if p.section and heading.search(p.section) and p not in out]
@@ -99,7 +109,8 @@ def lead_sentences(
     per_passage: int = 2,
 ) -> list[tuple[Sentence, Passage]]:
     """A document's own summary from its summary ``passages``: the first ``per_passage`` usable sentences of
-    each prose passage and the first ``lines`` lines of each list or table, in the order given, until
+    each prose passage and the first ``lines`` lines of each list or table (after its lead-in, if the
+    passage opens with one), in the order given, until
     ``limit`` passages have been read; a passage holding publication boilerplate is skipped.
     ``sentences``: each passage's sentences, by passage id."""
     lead: list[tuple[Sentence, Passage]] = []
@@ -107,7 +118,9 @@ def lead_sentences(
         if any(boilerplate(s.text) for s in sentences.get(passage.passage_id, ())):
             continue  # a copyright or contact block
         own = [s for s in sentences.get(passage.passage_id, ()) if usable(s)]
-        take = lines if own and all(_opens_line(s, passage) for s in own) else per_passage
+        lead_in = 1 if own and own[0].text.rstrip().endswith(":") else 0  # "... summarised as follows:"
+        listed = own[lead_in:]
+        take = lead_in + lines if listed and all(_opens_line(s, passage) for s in listed) else per_passage
         lead += [(s, passage) for s in own[:take]]
     return lead
 
