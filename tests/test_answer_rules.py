@@ -263,6 +263,8 @@ def test_words_of_asking_are_not_topic_words() -> None:
     assert terms("What did the commissioner want done about schools?") == terms("commissioner done schools")
     assert terms("When did the restructure actually happen?") == terms("restructure")
     assert "foster" in terms("What do they think about foster carers?")
+    # "What was wrong with ...?" asks for the problems; "wrong" must not pick "right or wrong answers".
+    assert terms("What was wrong with the service in 2019?") == terms("service 2019")
     # Nor do idioms of asking: "end up" says how a question is put ("what did they end up deciding?").
     from assistant.search_text import plain_words
 

@@ -30,6 +30,10 @@ DESCRIBED = {
         ("Summarise the focused visit letter.", "visit", "findings"),
         ("What were the commissioner's recommendations?", "review", "recommendations"),
         ("What did the commissioner conclude about the children's trust?", "review", "conclusions"),
+        ("What did the commissioner recommend about the children's trust?", "review", "recommendations"),
+        ("What was said about the focused visit?", "visit", "findings"),
+        # The words before "about" name the document: the title's "children's trust" is then a subject.
+        ("What did the commissioner say about the children's trust?", None, "findings"),
         # Not about one document as a whole: a subject of its own, a fact asked for, or no document named.
         ("What did the focused visit find about care leavers?", None, "findings"),
         ("When was the focused visit?", None, None),

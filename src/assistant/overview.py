@@ -65,15 +65,29 @@ def overview_document(question: str, described: Mapping[str, set[str]]) -> str |
     ``described`` holds each document's words: its title, publisher, kind and date. The question asks
     about a document as a whole when it asks for an overview (see ``overview_wanted``) and every other
     word it has describes that document, and that document only: "What did the 2023 inspection find?",
-    not "What did the 2023 inspection find about care leavers?".
+    not "What did the 2023 inspection find about care leavers?". When the words before "about" already
+    name the document, those after it are a subject even if its title holds them: "What did the
+    commissioner say about the children's trust?" is not a question about the whole report, though "What
+    did the commissioner recommend about the trust?" reads its recommendations.
     """
     if overview_wanted(question) is None or answer_type(question) is not None:
         return None  # "what was the 2023 overall judgement?" asks for one fact
-    own = set(terms(question)) - set(terms(_ASKING))
+    asking = set(terms(_ASKING))
+    own = set(terms(question)) - asking
     if not own:
         return None
     matching = [doc for doc, words in described.items() if own <= words]
-    return matching[0] if len(matching) == 1 else None
+    if len(matching) != 1:
+        return None
+    # "What did the commissioner say about the children's trust?": the words before "about" name the
+    # document, so those after it are a subject, even one its title names. (A question for recommendations
+    # or conclusions "about" the title's subject still reads those sections.)
+    about = re.search(r"\babout\b", question, re.I)
+    if about and overview_wanted(question) == "findings":
+        before = set(terms(question[: about.start()])) - asking
+        if before and before <= described[matching[0]] and set(terms(question[about.end() :])) - asking:
+            return None
+    return matching[0]
 
 
 def summary_passages(passages: Sequence[Passage], wanted: str) -> list[Passage]:
