@@ -455,6 +455,22 @@ def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> 
     assert "implement" in alternatives("How long will rolling out the system take?")["roll"]
 
 
+def test_a_figure_written_in_words_is_searched_and_covered_in_digits(tmp_path: Path) -> None:
+    from assistant.search_text import alternatives, expand
+
+    assert expand("Aged sixteen or seventeen?").endswith("(16; 17)")
+    assert alternatives("past their twenty-first birthday")["twenti"] == {"21"}
+    assert "first" not in alternatives("the first visit")  # "first" and "one" are rarely figures
+    assistant = one_report(
+        tmp_path, "leavers-2023.txt",
+        "Care leavers\n\n1. The advice and support provided to care leavers aged 21 and over requires further "
+        "improvement.\n\n2. Most care leavers live in suitable homes.\n",
+    )
+    answer = assistant.ask("Are care leavers past their twenty-first birthday getting enough advice?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("The advice and support provided to care leavers aged 21")
+
+
 def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) -> None:
     from assistant.search_text import alternatives, expand
 

@@ -154,10 +154,39 @@ def plain_words(question: str) -> str:
     return _IDIOMS.sub("", question)
 
 
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_UNIT_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                  "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+                  "seventeenth", "eighteenth", "nineteenth")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TENS_ORDINALS = ("", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth",
+                  "ninetieth")
+_VALUE = {w: i for words in (_UNITS, _UNIT_ORDINALS) for i, w in enumerate(words)} | {
+    w: 10 * i for words in (_TENS, _TENS_ORDINALS) for i, w in enumerate(words) if w}
+# "twenty-first", "thirty two", or one word from "two" up ("one" and "first" are rarely figures).
+_NUMBER_WORD = re.compile(
+    rf"\b(?:{'|'.join(filter(None, _TENS))})(?:[\s-]+(?:{'|'.join(_UNITS[1:10] + _UNIT_ORDINALS[1:10])}))?\b|"
+    rf"\b(?:{'|'.join(filter(None, _TENS_ORDINALS + _UNITS[2:] + _UNIT_ORDINALS[2:]))})\b",
+    re.I,
+)
+
+
+def numbers_spelled_out(question: str) -> list[str]:
+    """The figures a question writes in words, as digits: reports write "aged 21", "16 and 17 year olds".
+
+    >>> numbers_spelled_out("Were those past their twenty-first birthday, or aged sixteen or seventeen?")
+    ['21', '16', '17']
+    """
+    words = (re.split(r"[\s-]+", m.group(0).lower()) for m in _NUMBER_WORD.finditer(question))
+    return [str(sum(_VALUE[w] for w in figure)) for figure in words]
+
+
 def expand(question: str) -> str:
-    """The question with glossary expansions of its abbreviations and euphemisms appended, and the
-    abbreviations of the full forms it spells out."""
+    """The question with glossary expansions of its abbreviations and euphemisms appended, the
+    abbreviations of the full forms it spells out, and the figures it writes in words, in digits."""
     extra = [GLOSSARY[w] for w in sorted(_glossary_words(question))] + _spelled_out(question)
+    extra += numbers_spelled_out(question)
     if "we care for" in question.lower() or "cared for" in question.lower():
         extra.append("looked after children in care")
     return question if not extra else f"{question} ({'; '.join(extra)})"
@@ -165,7 +194,8 @@ def expand(question: str) -> str:
 
 def alternatives(question: str) -> dict[str, set[str]]:
     """For each question word with a glossary entry, its stem -> the stems of its expansion; for each word
-    of a spelled-out full form, its stem -> the abbreviation."""
+    of a spelled-out full form, its stem -> the abbreviation; for each word of a figure written in words
+    ("twenty-first"), its stem -> the figure in digits ("21")."""
     out: dict[str, set[str]] = {}
     for word in _glossary_words(question):
         for stem in terms(word):
@@ -173,6 +203,9 @@ def alternatives(question: str) -> dict[str, set[str]]:
     for short in _spelled_out(question):
         for stem in _glossary_terms(short):
             out.setdefault(stem, set()).add(short)
+    for match in _NUMBER_WORD.finditer(question):
+        for stem in terms(match.group(0)):
+            out.setdefault(stem, set()).update(numbers_spelled_out(match.group(0)))
     return out
 
 
