@@ -16,7 +16,7 @@ def main() -> None:
     """Serve until interrupted; a setting or index problem ends with one line saying what to fix."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("assistant").setLevel(logging.INFO)
-    from assistant.ui import launch  # gradio is slow to import: only when serving
+    from assistant.chat import launch  # gradio is slow to import: only when serving
 
     try:
         settings = Settings.load()

@@ -10,32 +10,31 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError, IndexStoreError, InvalidFilterError
-from assistant.settings import Settings
-from assistant.types import Answer, Filters
-from assistant.ui import (
+from assistant.chat.page import build_ui
+from assistant.chat.render import (
     NOT_COVERED,
     Exchange,
     answer_message,
-    answer_position,
-    answer_turn,
-    auth_for,
-    briefing_files,
-    build_ui,
     chat_messages,
     collection_html,
-    credentials,
-    filters_from,
     highlight,
-    history_of,
-    is_loopback,
-    launch,
     link_markers,
-    rate,
-    scope_note,
     source_html,
     year_choices,
 )
+from assistant.chat.serving import auth_for, credentials, is_loopback, launch
+from assistant.chat.turns import (
+    answer_position,
+    answer_turn,
+    briefing_files,
+    filters_from,
+    history_of,
+    rate,
+    scope_note,
+)
+from assistant.errors import ConfigError, IndexStoreError, InvalidFilterError
+from assistant.settings import Settings
+from assistant.types import Answer, Filters
 from ui_helpers import CARE_LEAVERS
 
 OFSTED_2020 = "2020-12-ofsted-focused-visit-letter"

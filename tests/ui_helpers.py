@@ -42,7 +42,8 @@ def ui_settings(folder: Path) -> Settings:
 @contextmanager
 def running_app(assistant: Any, settings: Settings) -> Iterator[str]:
     """Serve the chat for ``assistant`` in this process (server thread) and yield its URL."""
-    from assistant.ui import build_ui, serve
+    from assistant.chat.page import build_ui
+    from assistant.chat.serving import serve
 
     demo = build_ui(assistant, settings)
     url = serve(demo, settings, block=False)

@@ -262,7 +262,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, index_dir: Pat
       assistant serve
       ASSISTANT_AUTH_FILE=/etc/assistant/users assistant serve --host 0.0.0.0
     """
-    from assistant.ui import launch
+    from assistant.chat import launch
 
     launch(_settings(ctx, host=host, port=port, index_dir=index_dir, corpus_dir=corpus_dir))
 

@@ -1,0 +1,198 @@
+"""Rendering: pure functions from ``Answer``/``Document`` to the HTML and Markdown the chat page shows.
+
+Answers with their ``[n]`` markers linked to the source entries, quotes highlighted in their passages,
+abstentions with their possibly related passages, the chat's messages for a conversation of
+``Exchange``s, and the collection table and filter choices. Nothing here imports gradio, so rendering is
+imported and tested without its slow import.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.briefing import understood_as
+from assistant.text import human_date
+from assistant.types import Answer, Citation, Document, RetrievedPassage
+
+WORKING = '<p class="working" role="status">Looking through the reports…</p>'
+NOT_COVERED = "The reports don't cover this"
+_MARKER = re.compile(r"\[(\d+)\](?!\()")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One question and answer of a conversation, with the scope the question was asked in."""
+
+    answer: Answer
+    scope: str = ""
+
+
+def esc(text: str) -> str:
+    """Report text made safe to put into HTML (``<``, ``>``, ``&`` and quotes escaped)."""
+    return html.escape(text, quote=True)
+
+
+def source_id(turn: int, n: int) -> str:
+    """The element id of source ``n`` of the ``turn``-th answer (1-based): unique on the page."""
+    return f"src-{turn}-{n}"
+
+
+def link_markers(answer_markdown: str, turn: int, numbers: Sequence[int]) -> str:
+    """Escape the answer's HTML and make each ``[n]`` marker a link to its source entry.
+
+    Example:
+        >>> link_markers("“Good” [1]", 2, [1])
+        '“Good” <a class="cite" href="#src-2-1" title="Go to source 1">[1]</a>'
+    """
+    known = set(numbers)
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if n not in known:
+            return match.group(0)
+        return f'<a class="cite" href="#{source_id(turn, n)}" title="Go to source {n}">[{n}]</a>'
+
+    return _MARKER.sub(link, html.escape(answer_markdown, quote=False))
+
+
+def highlight(passage: str, quote: str) -> str:
+    """The passage as HTML with the quote inside ``<mark>``; line breaks kept as ``<br>``.
+
+    The quote is matched exactly, else with any whitespace between its words; if it cannot be found
+    the passage is shown unmarked.
+    """
+    start = passage.find(quote) if quote else -1
+    end = start + len(quote)
+    if start < 0 and quote.split():
+        found = re.search(r"\s+".join(re.escape(w) for w in quote.split()), passage)
+        if found:
+            start, end = found.start(), found.end()
+    if start < 0:
+        return _lines(esc(passage))
+    return _lines(f"{esc(passage[:start])}<mark>{esc(passage[start:end])}</mark>{esc(passage[end:])}")
+
+
+def _lines(escaped: str) -> str:
+    return "<br>".join(line for line in escaped.strip().splitlines())
+
+
+def meta_line(publisher: str, kind: str, when: str | None, section: str | None, paragraph: str | None) -> str:
+    """Publisher · kind · human date · paragraph · section, escaped for HTML."""
+    parts = [publisher, kind, human_date(when)]
+    if paragraph:
+        parts.append(f"paragraph {paragraph}")
+    if section and section != paragraph:
+        parts.append(f"section “{' '.join(section.split())}”")
+    return " · ".join(esc(p) for p in parts)
+
+
+def source_html(citation: Citation, turn: int) -> str:
+    """One source entry: title, facts, the quote highlighted, and its whole passage on demand."""
+    c = citation
+    quote = " ".join(c.quote.split())
+    whole = ""
+    if len(" ".join(c.text.split())) > len(quote) + 20:
+        whole = (
+            '<details class="passage"><summary>Show the whole passage</summary>'
+            f"<p>{highlight(c.text, c.quote)}</p></details>"
+        )
+    return (
+        f'<li class="source" id="{source_id(turn, c.n)}">'
+        f'<p class="source-title"><span class="source-n">[{c.n}]</span> {esc(c.title)}</p>'
+        f'<p class="source-meta">{meta_line(c.publisher, c.kind, c.date, c.section, c.paragraph)}</p>'
+        f'<blockquote class="source-quote"><mark>{esc(quote)}</mark></blockquote>{whole}</li>'
+    )
+
+
+def related_html(passages: Sequence[RetrievedPassage], turn: int) -> str:
+    """The "possibly related" passages of an abstention: clearly labelled, never numbered as sources."""
+    if not passages:
+        return ""
+    items = []
+    for k, p in enumerate(passages, start=1):
+        words = p.text.split()
+        preview = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
+        items.append(
+            f'<li class="related-item" id="rel-{turn}-{k}">'
+            f'<p class="source-title">{esc(p.title)}</p>'
+            f'<p class="source-meta">{meta_line(p.publisher, p.kind, p.date, p.section, p.paragraph)}</p>'
+            f'<details class="passage"><summary>{esc(preview)}</summary>'
+            f"<p>{_lines(esc(p.text))}</p></details>"
+            "</li>"
+        )
+    return (
+        '<div class="related"><p class="related-title">Possibly related passages '
+        "<span>(not an answer to the question)</span></p>"
+        f'<ul class="related-list">{"".join(items)}</ul></div>'
+    )
+
+
+def answer_message(answer: Answer, turn: int, scope: str = "") -> str:
+    """The chat message for one answer: Markdown answer with linked markers, then its sources.
+
+    HTML blocks are written on one line each, because a blank line would end them in Markdown.
+
+    Args:
+        answer: the answer to show.
+        turn: its 1-based position in the conversation (makes the source ids unique on the page).
+        scope: a note on the filters the question was asked with, if any.
+    """
+    parts = []
+    if (standalone := understood_as(answer)) is not None:
+        parts.append(f'<p class="understood">Understood as: <em>{esc(standalone)}</em></p>')
+    if scope:
+        parts.append(f'<p class="scope">{esc(scope)}</p>')
+    if answer.abstained:
+        parts.append(
+            f'<div class="abstained" role="note"><p class="abstained-title">{NOT_COVERED}</p>\n\n'
+            f"{html.escape(answer.answer, quote=False)}\n\n</div>"
+        )
+        parts.append(related_html(answer.related, turn))
+    else:
+        parts.append(link_markers(answer.answer, turn, [c.n for c in answer.citations]))
+        sources = "".join(source_html(c, turn) for c in answer.citations)
+        parts.append(
+            '<div class="sources"><p class="sources-title">Sources</p>'
+            f'<ol class="source-list">{sources}</ol></div>'
+        )
+    return "\n\n".join(p for p in parts if p)
+
+
+def chat_messages(exchanges: Sequence[Exchange], pending: str | None = None) -> list[dict[str, str]]:
+    """The Chatbot's messages for a conversation, plus an optional question still being answered."""
+    messages: list[dict[str, str]] = []
+    for turn, ex in enumerate(exchanges, start=1):
+        messages.append({"role": "user", "content": esc(ex.answer.question)})
+        messages.append({"role": "assistant", "content": answer_message(ex.answer, turn, ex.scope)})
+    if pending is not None:
+        messages.append({"role": "user", "content": esc(pending)})
+        messages.append({"role": "assistant", "content": WORKING})
+    return messages
+
+
+def document_label(doc: Document) -> str:
+    """How a document is offered in the filter: ``"4 December 2020 · Ofsted: Focused visit to ..."``."""
+    return f"{human_date(doc.date)} · {doc.publisher}: {doc.title}"
+
+
+def collection_html(documents: Sequence[Document]) -> str:
+    """The collection as a table: date, title, publisher, kind (oldest first, as given)."""
+    rows = "".join(
+        f"<tr><td>{esc(human_date(d.date))}</td><td>{esc(d.title)}</td>"
+        f"<td>{esc(d.publisher)}</td><td>{esc(d.kind)}</td></tr>"
+        for d in documents
+    )
+    return (
+        '<table class="collection"><thead><tr><th scope="col">Date</th><th scope="col">Title</th>'
+        f'<th scope="col">Publisher</th><th scope="col">Kind</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def year_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
+    """Year options for the date range: "Any year" and every year from the oldest report to the newest."""
+    years = sorted({int(d.date[:4]) for d in documents if d.date})
+    span = range(years[0], years[-1] + 1) if years else range(0)
+    return [("Any year", "")] + [(str(y), str(y)) for y in span]

@@ -1,0 +1,127 @@
+"""Serving: who may reach the chat page, and starting it on the configured host and port.
+
+A loopback host may serve without a password; any other host needs the credentials of ``ASSISTANT_AUTH``
+or ``ASSISTANT_AUTH_FILE``, checked before the (slow) assistant loads. ``serve`` starts the page from
+:mod:`assistant.chat.page` with its theme and CSS (never shared publicly); ``launch`` is what
+``assistant serve`` and ``python app.py`` call.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.chat.page import CSS, build_ui, theme
+from assistant.errors import ConfigError
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from assistant.pipeline import Assistant
+
+log = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine (127.x, ``localhost``, ``::1``)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def credentials(settings: Settings) -> list[tuple[str, str]]:
+    """The ``user:password`` pairs of ``settings.auth`` and of the lines of ``settings.auth_file``.
+
+    Raises:
+        ConfigError: an unreadable file or a line that is not ``user:password``.
+    """
+    pairs: list[tuple[str, str]] = []
+    sources: list[tuple[str, str]] = []
+    if settings.auth.strip():
+        sources.append(("ASSISTANT_AUTH", settings.auth.strip()))
+    if settings.auth_file.strip():
+        try:
+            text = Path(settings.auth_file).expanduser().read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"Cannot read the auth file {settings.auth_file} ({exc.strerror}). "
+                "Check ASSISTANT_AUTH_FILE names a readable file of 'user:password' lines."
+            ) from exc
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                sources.append((f"line {number} of {settings.auth_file}", line.strip()))
+    for origin, value in sources:
+        user, sep, password = value.partition(":")
+        if not sep or not user.strip() or not password:
+            raise ConfigError(f"The credentials in {origin} are not of the form 'user:password'. Fix them.")
+        pairs.append((user.strip(), password))
+    return pairs
+
+
+def auth_for(settings: Settings) -> list[tuple[str, str]] | None:
+    """The credentials to serve with: required when the host is not loopback, optional otherwise.
+
+    Raises:
+        ConfigError: a non-loopback host without credentials (the message says how to set them).
+    """
+    pairs = credentials(settings)
+    if not pairs and not is_loopback(settings.host):
+        raise ConfigError(
+            f"The chat is set to listen on {settings.host}, which other machines can reach, so it needs a "
+            "password. Set ASSISTANT_AUTH='user:password', or ASSISTANT_AUTH_FILE=/path/to/file holding one "
+            "'user:password' per line; or serve on 127.0.0.1 (ASSISTANT_HOST=127.0.0.1)."
+        )
+    return pairs or None
+
+
+def serve(blocks: gr.Blocks, settings: Settings, block: bool = True) -> str:
+    """Start serving ``blocks`` on ``settings.host``/``settings.port`` (never shared publicly).
+
+    Args:
+        blocks: the page from :func:`build_ui`.
+        settings: host, port and credentials.
+        block: wait until the server stops (``False`` returns once it is up, for tests).
+
+    Returns:
+        The local URL of the page.
+    """
+    auth = auth_for(settings)
+    _app, url, _share = blocks.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=auth,
+        share=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        show_error=False,
+        css=CSS,
+        theme=theme(),
+        footer_links=["api", "settings"],
+        auth_message="Sign in to ask the reports." if auth else None,
+    )
+    return str(url)
+
+
+def launch(settings: Settings, assistant: Assistant | None = None) -> None:
+    """Serve the chat until interrupted: ``assistant serve`` and ``python app.py`` call this.
+
+    Credentials are checked before the (slow) assistant loads, so a missing password fails at once.
+
+    Raises:
+        ConfigError: a non-loopback host without credentials.
+        AssistantError: the index or model cannot be loaded.
+    """
+    auth_for(settings)
+    if assistant is None:
+        from assistant.pipeline import Assistant
+
+        assistant = Assistant.load(settings=settings)
+    log.info("Serving the chat on http://%s:%s", settings.host, settings.port)
+    serve(build_ui(assistant, settings), settings, block=True)
