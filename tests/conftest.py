@@ -62,7 +62,7 @@ def real_embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
     """The real corpus indexed once with the real model."""
-    from assistant.pipeline import ensure_index
+    from assistant.index import ensure_index
 
     index_dir = tmp_path_factory.mktemp("real") / "index"
     ensure_index(Settings.load(environ={}), real_embedder, index_dir, CORPUS)

@@ -118,8 +118,7 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
       assistant ingest --if-needed           # what `make app` runs
     """
     from assistant.embedding import BUNDLED_MODEL, MiniLMEmbedder
-    from assistant.index import build_index, stale_reason
-    from assistant.pipeline import splitter_settings
+    from assistant.index import build_index, splitter_settings, stale_reason
 
     s = _settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
     if if_needed:

@@ -4,6 +4,7 @@ The folder describes itself: ``manifest.json`` records the format version, model
 settings and every corpus file's sha256, so a mismatch is detected and explained, never served silently.
 Builds are written to a temporary folder beside the target and swapped in only when complete, so a
 failed or interrupted build leaves the previous index as it was.
+``ensure_index`` builds it, or builds it again, only when it is missing or stale.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
 from assistant.passages import SplitterSettings, embedding_text, split_document
 from assistant.search_text import bm25_tokens
+from assistant.settings import Settings
 from assistant.types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
@@ -148,6 +150,39 @@ def stale_reason(
 
 
 # ------------------------------------------------------------------------------------------ building
+
+
+def splitter_settings(settings: Settings) -> SplitterSettings:
+    """The splitter settings that ``settings`` asks for (recorded in, and compared with, the manifest)."""
+    return SplitterSettings(max_tokens=settings.chunk_max_tokens, merge_tokens=settings.chunk_merge_tokens)
+
+
+def ensure_index(
+    settings: Settings,
+    embedder: Embedder,
+    index_dir: Path,
+    corpus_dir: Path,
+    show_progress: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> Manifest | None:
+    """Build the index if it is missing or no longer matches the corpus/settings; say why.
+
+    Returns the new manifest, or None when the index was already current. Without a corpus folder an
+    existing index is served as it is.
+    """
+    corpus = corpus_dir if corpus_dir.is_dir() else None
+    reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings))
+    if reason is None:
+        return None
+    if corpus is None:
+        raise IndexStoreError(
+            f"Cannot use the index at {index_dir}: {reason}; and there is no corpus folder at {corpus_dir} "
+            "to build one from. Point --corpus (or ASSISTANT_CORPUS_DIR) at the reports."
+        )
+    log.warning("Building the index at %s: %s.", index_dir, reason)
+    if on_warning:
+        on_warning(f"Building the index at {index_dir}: {reason}.")
+    return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
 
 
 def build_index(

@@ -6,7 +6,6 @@ and the evaluation all go through ``Assistant.ask``.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -24,70 +23,26 @@ from assistant.answer import (
     compose,
     lexical_overlap,
     prefer_specific_date,
-    quotable,
     refers_to_itself,
     score_sentences,
     select_quotes,
-    title_sentences,
     unanswered_reason,
 )
 from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, passage_holds, question_words
+from assistant.collection import CollectionStats
 from assistant.conversation import own_words, standalone_question
 from assistant.embedding import Embedder, MiniLMEmbedder
-from assistant.errors import IndexStoreError, InvalidQuestionError
-from assistant.index import Index, Manifest, build_index, load_index, stale_reason
+from assistant.errors import InvalidQuestionError
+from assistant.index import Index, ensure_index, load_index
 from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
-from assistant.passages import SplitterSettings, embedding_text
-from assistant.questions import (
-    documents_named,
-    financial_years,
-    named_years,
-    naming_words,
-    off_subject_words,
-    question_shape,
-    unknown_names,
-)
+from assistant.questions import documents_named, named_years, off_subject_words, question_shape, unknown_names
 from assistant.retrieval import Scored, allowed_documents, retrieve
-from assistant.search_text import alternatives, expand, idf_table, plain_words, subject_terms, terms, unseen_idf
+from assistant.search_text import alternatives, expand, plain_words, subject_terms, terms
 from assistant.settings import Settings
-from assistant.text import either, human_date
+from assistant.text import either
 from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
-
-log = logging.getLogger(__name__)
-
-
-def splitter_settings(settings: Settings) -> SplitterSettings:
-    return SplitterSettings(max_tokens=settings.chunk_max_tokens, merge_tokens=settings.chunk_merge_tokens)
-
-
-def ensure_index(
-    settings: Settings,
-    embedder: Embedder,
-    index_dir: Path,
-    corpus_dir: Path,
-    show_progress: bool = False,
-    on_warning: Callable[[str], None] | None = None,
-) -> Manifest | None:
-    """Build the index if it is missing or no longer matches the corpus/settings; say why.
-
-    Returns the new manifest, or None when the index was already current. Without a corpus folder an
-    existing index is served as it is.
-    """
-    corpus = corpus_dir if corpus_dir.is_dir() else None
-    reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings))
-    if reason is None:
-        return None
-    if corpus is None:
-        raise IndexStoreError(
-            f"Cannot use the index at {index_dir}: {reason}; and there is no corpus folder at {corpus_dir} "
-            "to build one from. Point --corpus (or ASSISTANT_CORPUS_DIR) at the reports."
-        )
-    log.warning("Building the index at %s: %s.", index_dir, reason)
-    if on_warning:
-        on_warning(f"Building the index at {index_dir}: {reason}.")
-    return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
 
 
 @dataclass(frozen=True)
@@ -115,58 +70,8 @@ class Assistant:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        texts = [embedding_text(p, index.documents[p.doc_id]) for p in index.passages]
-        self._doc_offsets: dict[str, int] = {}
-        for i, p in enumerate(index.passages):
-            self._doc_offsets.setdefault(p.doc_id, i - p.position)
-        self._idf = idf_table(texts)
-        self._unseen = unseen_idf(len(texts))
-        self._sentence_terms = [set(terms(s.text)) for s in index.sentences]
-        header_terms = {d.doc_id: set(terms(f"{d.title} {d.publisher} {d.kind} {d.date or ''}")) |
-                        set(terms(human_date(d.date))) for d in index.documents.values()}
-        self._scoring_terms = [self._sentence_terms[s.sentence_id] | header_terms[s.doc_id] for s in index.sentences]
-        # Every word the collection uses, its documents' titles included (a council may be named only there).
-        self._known_terms = set(self._idf).union(*header_terms.values())
-        self._known_terms |= {fy for s in index.sentences for fy in financial_years(s.text)}
-        self._sorted_terms = sorted(self._known_terms)
-        for s in index.sentences:
-            if "\t" in s.text:  # a table row: it inherits its table's header words ("Judgement", "Grade")
-                passage = index.passages[self._position_of(s.passage_id)]
-                header = passage.text.split("\n", 1)[0]
-                if "\t" in header and header != s.text:
-                    self._scoring_terms[s.sentence_id] = self._scoring_terms[s.sentence_id] | set(terms(header))
-        titles = title_sentences(index.sentences)
-        self._quotable = [
-            quotable(s, len(self._sentence_terms[s.sentence_id]), s.sentence_id in titles) for s in index.sentences
-        ]
-        self._passage_terms = [set(terms(t)) for t in texts]
-        self._naming = naming_words(index.documents)
-        self._described = header_terms
-        self._passages_of: dict[str, list[Passage]] = {}
-        for p in index.passages:
-            self._passages_of.setdefault(p.doc_id, []).append(p)
-        self._dates = {d: doc.date for d, doc in index.documents.items()}
-        self._position = {p.passage_id: i for i, p in enumerate(index.passages)}
-        self._sentence_passage = np.array([self._position[s.passage_id] for s in index.sentences], dtype=np.int64)
-
-    def _following(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:
-        """The sentence after ``sentence`` with its passage: the next of its passage, or the first of the
-        next passage of the same document."""
-        position = self._position_of(sentence.passage_id)
-        ids = self.index.sentences_of.get(sentence.passage_id, [])
-        try:
-            k = ids.index(sentence.sentence_id) + 1
-        except ValueError:
-            k = len(ids)
-        if k < len(ids):
-            return self.index.sentences[ids[k]], self.index.passages[position]
-        after = self.index.passages[position + 1] if position + 1 < len(self.index.passages) else None
-        if after is None or after.doc_id != sentence.doc_id or not self.index.sentences_of.get(after.passage_id):
-            return None
-        return self.index.sentences[self.index.sentences_of[after.passage_id][0]], after
-
-    def _position_of(self, passage_id: str) -> int:
-        return int(passage_id.rsplit("#", 1)[1]) + self._doc_offsets[passage_id.rsplit("#", 1)[0]]
+        # What every question reads from the collection (term weights, quotable sentences, positions).
+        self.stats = CollectionStats.from_index(index)
 
     @classmethod
     def load(
@@ -260,13 +165,13 @@ class Assistant:
         """For a question about a whole document ("What did the focused visit find?"): that document's
         passages, those of its summary first (see ``overview.py``), and the summary's passages. ([], []) for
         any other question."""
-        doc = overview_document(query.asked, self._described)
+        doc = overview_document(query.asked, self.stats.header_terms)
         if doc is None or (allowed is not None and doc not in allowed) or question_shape(query.standalone)[0]:
             return [], []
-        summary = summary_passages(self._passages_of[doc], overview_wanted(query.asked) or "findings")
+        summary = summary_passages(self.stats.passages_of[doc], overview_wanted(query.asked) or "findings")
         order = {p.passage_id: i for i, p in enumerate(summary)}
         s = self.settings
-        ranked = retrieve(self.index, query.vector, query.terms, {doc}, len(self._passages_of[doc]), s.fusion,
+        ranked = retrieve(self.index, query.vector, query.terms, {doc}, len(self.stats.passages_of[doc]), s.fusion,
                           s.dense_weight, s.rrf_k, query.best_sentence)
         first = sorted(ranked, key=lambda r: (order.get(self.index.passages[r.passage].passage_id, len(order)),
                                               -r.score))
@@ -279,7 +184,7 @@ class Assistant:
         s = self.settings
 
         def usable(sentence: Sentence) -> bool:
-            return self._quotable[sentence.sentence_id] and not refers_to_itself(sentence.text)
+            return self.stats.quotable[sentence.sentence_id] and not refers_to_itself(sentence.text)
 
         sentences = {p.passage_id: [self.index.sentences[i] for i in self.index.sentences_of.get(p.passage_id, [])]
                      for p in summary}
@@ -288,7 +193,7 @@ class Assistant:
             return None
         # Scores fall in reading order, so the answer keeps it; a list's lines share their lead-in's.
         chosen = [Evidence(x, p, 1.0 - i / 1000, 0.0, 1.0) for i, (x, p) in enumerate(lead)]
-        chosen = complete_lead_ins(chosen, self._following, s.max_list_lines)
+        chosen = complete_lead_ins(chosen, self.stats.following, s.max_list_lines)
         answer_md, citations = compose(query.standalone, chosen, self.index.documents, False)
         return answer_md, citations, False, ()
 
@@ -340,8 +245,8 @@ class Assistant:
     def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray:
         """For each passage, the cosine of its sentence closest to the query (-1 when it has none)."""
         best = np.full(len(self.index.passages), -1.0, dtype=np.float32)
-        if len(self._sentence_passage):
-            np.maximum.at(best, self._sentence_passage, self.index.sentence_vectors @ query_vector)
+        if len(self.stats.sentence_passages):
+            np.maximum.at(best, self.stats.sentence_passages, self.index.sentence_vectors @ query_vector)
         return best
 
     def _refuse_instructions(
@@ -402,7 +307,7 @@ class Assistant:
         def decline(reason: str = "") -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
             return abstention(self.index.documents, related, reason, searched), (), True, related
 
-        unknown = unknown_names(standalone, self._known_terms)
+        unknown = unknown_names(standalone, self.stats.known_terms)
         if unknown:
             return decline(f"They never mention {either(unknown)}.")
         if not evidence or not self._supported(evidence, question_terms, alternatives(standalone)):
@@ -412,7 +317,7 @@ class Assistant:
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
         reason = unanswered_reason(query.asked, chosen)
         if not reason and not comparison:  # an outcome question keeps only the quotes that may give it
-            chosen = reporting_quotes(query.asked, chosen, self._dates)
+            chosen = reporting_quotes(query.asked, chosen, self.stats.dates)
             reason = "" if chosen else OUTCOME_NOT_GIVEN
         if reason:
             return decline(reason)
@@ -422,12 +327,14 @@ class Assistant:
         answering = answering_quotes(query.asked, chosen, comparison, single=not wants_list)
         if not comparison and not wants_list:
             answering = prefer_specific_date(query.asked, answering, evidence)
-        chosen = complete_lead_ins(answering, self._following, items)
-        quoted_terms = set().union(*(self._passage_terms[self._position[e.passage.passage_id]] for e in chosen))
-        alien = off_subject_words(query.asked, quoted_terms, self._sorted_terms, alternatives(standalone))
+        chosen = complete_lead_ins(answering, self.stats.following, items)
+        stats = self.stats
+        quoted_terms = set().union(*(stats.passage_terms[stats.passage_positions[e.passage.passage_id]]
+                                     for e in chosen))
+        alien = off_subject_words(query.asked, quoted_terms, stats.sorted_terms, alternatives(standalone))
         if alien:  # the quotes only share a place or a name with a question on another subject
             return decline(f"They never mention {either(alien)}.")
-        named = documents_named(standalone, self._naming) if comparison else []
+        named = documents_named(standalone, self.stats.naming_words) if comparison else []
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison, named)
         return answer_md, citations, False, ()
 
@@ -440,7 +347,7 @@ class Assistant:
         documents dated each named year, searched on their own."""
         seen = {x.passage for x in already}
         extra: list[Scored] = []
-        groups = [set(named) for named in documents_named(query.standalone, self._naming)]
+        groups = [set(named) for named in documents_named(query.standalone, self.stats.naming_words)]
         for year in named_years(query.standalone):
             groups.append({d for d, doc in self.index.documents.items() if (doc.date or "").startswith(year)})
         for docs in groups:
@@ -464,13 +371,13 @@ class Assistant:
         for scored in top:
             passage = self.index.passages[scored.passage]
             for sid in self.index.sentences_of.get(passage.passage_id, []):
-                if not self._quotable[sid]:
+                if not self.stats.quotable[sid]:
                     continue
                 candidates.append((self.index.sentences[sid], passage, max(scored.score, 0.0) / best))
                 ids.append(sid)
         return score_sentences(
             candidates, self.index.sentence_vectors[ids], query_vector, question_terms,
-            [self._scoring_terms[i] for i in ids], self._idf, self._unseen, answer_type(asked),
+            [self.stats.scoring_terms[i] for i in ids], self.stats.idf, self.stats.unseen_idf, answer_type(asked),
             self.settings.type_bonus,
             (self.settings.sentence_dense_weight, self.settings.sentence_keyword_weight,
              self.settings.sentence_passage_weight),
@@ -488,6 +395,6 @@ class Assistant:
         # the collection never uses ("Surrey", "2025") weighs the most, so such questions abstain.
         seen: set[str] = set()
         for e in evidence[:5]:
-            seen |= self._passage_terms[self._position[e.passage.passage_id]]
-        coverage = lexical_overlap(question_terms, seen, self._idf, self._unseen, synonyms)
+            seen |= self.stats.passage_terms[self.stats.passage_positions[e.passage.passage_id]]
+        coverage = lexical_overlap(question_terms, seen, self.stats.idf, self.stats.unseen_idf, synonyms)
         return coverage >= self.settings.min_coverage or best.dense >= 0.62
