@@ -32,6 +32,7 @@ DESCRIBED = {
         ("What did the commissioner conclude about the children's trust?", "review", "conclusions"),
         ("What did the commissioner recommend about the children's trust?", "review", "recommendations"),
         ("What was said about the focused visit?", "visit", "findings"),
+        ("What are the next steps in the commissioner's review?", "review", "recommendations"),
         # The words before "about" name the document: the title's "children's trust" is then a subject.
         ("What did the commissioner say about the children's trust?", None, "findings"),
         # Not about one document as a whole: a subject of its own, a fact asked for, or no document named.

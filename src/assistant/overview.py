@@ -24,10 +24,10 @@ _FINDINGS = re.compile(
     re.I,
 )
 _CONCLUSIONS = re.compile(r"\bconclu\w*", re.I)
-_RECOMMENDATIONS = re.compile(r"\brecommend\w*", re.I)
+_RECOMMENDATIONS = re.compile(r"\brecommend\w*|\bnext steps?\b", re.I)
 _ASKING = "find found finding findings summary summarise summarize summarised summarising key main overall " \
           "outcome outcomes result results highlight highlights conclude concluded conclusion conclusions " \
-          "recommend recommended recommending recommends recommendation recommendations"
+          "recommend recommended recommending recommends recommendation recommendations next step steps"
 
 # The headings of the sections that hold a report's overview, by what the question asks for, most fitting
 # first: "What did the commissioner conclude?" reads the conclusions before the summary.
@@ -47,7 +47,8 @@ _BOILERPLATE = re.compile(r"©|\bcopyright\b|\blicen[cs]ed?\b|www\.|https?://|\S
 
 
 def overview_wanted(question: str) -> str | None:
-    """What a question asks of a document: "recommendations", "conclusions", "findings", or None.
+    """What a question asks of a document: "recommendations" (or its next steps), "conclusions",
+    "findings", or None.
 
     >>> overview_wanted("What were the commissioner's recommendations?"), overview_wanted("Summarise the letter")
     ('recommendations', 'findings')
