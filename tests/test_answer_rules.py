@@ -265,6 +265,8 @@ def test_words_of_asking_are_not_topic_words() -> None:
     assert "foster" in terms("What do they think about foster carers?")
     # "What was wrong with ...?" asks for the problems; "wrong" must not pick "right or wrong answers".
     assert terms("What was wrong with the service in 2019?") == terms("service 2019")
+    # Nor does "come" in "come up with", "come out of", "came into post": "coming to terms" is no answer.
+    assert terms("When did the council come out of intervention?") == terms("council intervention")
     # Nor do idioms of asking: "end up" says how a question is put ("what did they end up deciding?").
     from assistant.search_text import plain_words
 
