@@ -63,6 +63,24 @@ def test_standalone_question(question: str, expected: str) -> None:
     assert standalone_question(question, HISTORY) == expected
 
 
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        ("What did Ofsted say about disabled children in 2020?", "And by 2023?",
+         "What did Ofsted say about disabled children by 2023?"),
+        ("What was the overall judgement in 2019?", "And in 2023?", "What was the overall judgement in 2023?"),
+        ("What did Ofsted say about care leavers?", "and in 2023?", "What did Ofsted say about care leavers in 2023?"),
+        ("How many foster carers were there in 2021?", "What about 2022?",
+         "How many foster carers were there in 2022?"),
+    ],
+)
+def test_a_follow_up_that_names_only_a_year_asks_the_previous_question_of_that_year(
+    previous: str, question: str, expected: str
+) -> None:
+    history = [Turn("user", previous), Turn("assistant", "...")]
+    assert standalone_question(question, history) == expected
+
+
 def test_follow_ups_chain_through_earlier_turns() -> None:
     history = [*HISTORY, Turn("user", "And children in care?"), Turn("assistant", "...")]
     assert standalone_question("and the workforce?", history) == "What did Ofsted say about the workforce?"

@@ -30,6 +30,12 @@ _VERB_HINT = re.compile(
 )
 
 
+# A follow-up that only moves the question in time ("and in 2023?", "by 2023?") and the year phrase it
+# replaces in the previous question ("... in 2020?").
+_TIME_PREPOSITIONS = r"in|by|for|during|since|from|at|before|after|until"
+_ONLY_A_YEAR = re.compile(rf"(?:({_TIME_PREPOSITIONS})\s+)?((?:19|20)\d\d)", re.I)
+_YEAR_PHRASE = re.compile(rf"(?:\b({_TIME_PREPOSITIONS})\s+)?\b((?:19|20)\d\d)\b", re.I)
+
 _CONTEXT = " (following on from: "
 
 
@@ -62,6 +68,9 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if previous is None or not is_followup(question):
         return question
     remainder = _CONNECTOR.sub("", question).strip().rstrip("?").strip(" ,")
+    year = _ONLY_A_YEAR.fullmatch(remainder)
+    if year:
+        return _move_in_time(previous, year.group(1), year.group(2))
     if remainder and not _VERB_HINT.search(remainder) and not _PRONOUN.search(remainder):
         # A bare topic: put it in the previous question's place.
         topic = re.sub(r"^(for|about|on|regarding|in)\s+", "", remainder, flags=re.I)
@@ -70,6 +79,23 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
             return f"{previous[: match.start(2)]}{topic}?"
         return f"{previous.rstrip('?')}: {topic}?"
     return f"{question.rstrip('?')}?{_CONTEXT}{previous.rstrip('?')}?)"
+
+
+def _move_in_time(previous: str, preposition: str | None, year: str) -> str:
+    """The previous question asked of another year: its last year phrase replaced ("What did Ofsted say
+    about disabled children in 2020?" + "by 2023" -> "... disabled children by 2023?"), keeping its
+    preposition when the follow-up gives none; a question naming no year gets one ("... in 2023?").
+
+    >>> _move_in_time("What was the overall judgement in 2019?", None, "2023")
+    'What was the overall judgement in 2023?'
+    """
+    phrases = list(_YEAR_PHRASE.finditer(previous))
+    if not phrases:
+        return f"{previous.rstrip().rstrip('?')} {preposition or 'in'} {year}?"
+    last = phrases[-1]
+    kept = preposition or last.group(1)
+    replacement = f"{kept} {year}" if kept else year
+    return f"{previous[: last.start()]}{replacement}{previous[last.end():]}"
 
 
 def _previous_standalone(history: Sequence[Turn]) -> str | None:
