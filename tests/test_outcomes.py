@@ -97,3 +97,40 @@ def test_a_later_report_gives_the_outcome(youth: tuple[Path, Assistant]) -> None
     assert not answer.abstained
     assert all(c.doc_id == "later" for c in answer.citations)  # the announcement is not quoted as an outcome
     assert "keeps children safe" in answer.answer
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    score: float
+
+
+def test_a_question_about_one_year_is_answered_by_quotes_of_that_year() -> None:
+    from assistant.outcomes import of_the_year
+
+    dated = {"inspection-2025": "2025-05-01", "review-2024": "2024-01-01", "news-2023": "2023-07"}
+    table = Scored(quoted("Overall effectiveness\tRequires improvement to be good", "inspection-2025").sentence, 0.9)
+    earlier = Scored(quoted("Services were judged inadequate by Ofsted in February 2023.", "review-2024").sentence, 0.8)
+    news = Scored(quoted("The council was told to write a plan.", "news-2023").sentence, 0.7)
+    assert of_the_year("2023", [table, earlier, news], dated) == [earlier, news]
+    assert of_the_year("2025", [table, earlier, news], dated) == [table]  # the table's own year
+    # Nothing of that year, or only a weak quote of it: the evidence stays as it was.
+    assert of_the_year("2021", [table, earlier], dated) == [table, earlier]
+    weak = Scored(earlier.sentence, 0.5)
+    assert of_the_year("2023", [table, weak], dated) == [table, weak]
+
+
+def test_the_judgement_of_a_year_is_not_quoted_from_a_later_inspection(tmp_path: Path) -> None:
+    assistant = catalogued(tmp_path, [
+        ("inspection-2025", "Inspection of Northshire children's services", "Ofsted", "inspection report",
+         "2025-05-01", "Judgements\n\nOverall effectiveness\tRequires improvement to be good\n\n"
+         "1. The overall effectiveness of children's services is judged to be requires improvement to be good.\n"),
+        ("review-2024", "Review of Northshire children's services", "Commissioner", "commissioner report",
+         "2024-01-01", "1. Northshire's children's services were judged to be inadequate by Ofsted in February "
+         "2023.\n\n2. The commissioner has met leaders monthly since then.\n"),
+    ])
+    answer = assistant.ask("What was the overall judgement in 2023?")
+    assert not answer.abstained
+    assert [c.doc_id for c in answer.citations] == ["review-2024"]
+    assert "inadequate" in answer.citations[0].quote
+    assert "requires improvement" in assistant.ask("What was the overall judgement in 2025?").citations[0].quote.lower()

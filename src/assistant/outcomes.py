@@ -1,9 +1,11 @@
-"""Outcome questions: what an event found, and whether the reports could know it.
+"""Quotes and time: what an event found and whether the reports could know it, and what a year held.
 
 "What was the outcome of the youth justice inspection?" can only be answered by a report written after
 the inspection. A report that announces an event ("... will be conducting an inspection ... from 14-18
 March 2022") cannot give its outcome, and neither can anything else in a report dated before the event.
 A quote about another occasion (its dates are not the ones the question names) does not answer either.
+And "What was the overall judgement in 2019?" is not answered by the 2023 report's judgements table: a
+question about one year is answered by quotes that name that year or come from a report dated in it.
 Pure functions over plain data.
 """
 
@@ -41,6 +43,31 @@ class Quote(Protocol):
 
 
 Q = TypeVar("Q", bound=Quote)
+
+
+class ScoredQuote(Quote, Protocol):
+    @property
+    def score(self) -> float: ...
+
+
+S = TypeVar("S", bound=ScoredQuote)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def of_the_year(year: str, evidence: Sequence[S], dated: Mapping[str, str | None], floor: float = 0.7) -> list[S]:
+    """For a question about one ``year`` ("What was the overall judgement in 2019?"), the ``evidence`` (best
+    first) that speaks of it: sentences naming the year, or from a report dated in it. A report of a later
+    year speaks of its own time unless it names the year. All the evidence is kept when none of it speaks of
+    the year, or when the best that does scores under ``floor`` of the best (it would be a weak answer).
+    ``dated``: each document's ISO date.
+    """
+    if not evidence:
+        return []
+    of_year = [e for e in evidence
+               if year in _YEAR.findall(e.sentence.text) or (dated.get(e.sentence.doc_id) or "").startswith(year)]
+    if of_year and of_year[0].score >= floor * evidence[0].score:
+        return of_year
+    return list(evidence)
 
 
 def is_outcome_question(question: str) -> bool:

@@ -35,7 +35,7 @@ from assistant.embedding import Embedder, MiniLMEmbedder
 from assistant.errors import InvalidQuestionError
 from assistant.index import Index, ensure_index, load_index
 from assistant.instructions import strip_instructions
-from assistant.outcomes import OUTCOME_NOT_GIVEN, reporting_quotes
+from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.questions import documents_named, named_years, off_subject_words, question_shape, unknown_names
 from assistant.retrieval import Scored, allowed_documents, retrieve
@@ -314,6 +314,9 @@ class Assistant:
             return decline()
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
         vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
+        years = named_years(standalone)
+        if len(years) == 1 and not comparison:  # "in 2019": quotes about that year, not a later one's
+            evidence = of_the_year(years[0], evidence, self.stats.dates)
         chosen = select_quotes(evidence, vectors, limit, per_document=comparison)
         reason = unanswered_reason(query.asked, chosen)
         if not reason and not comparison:  # an outcome question keeps only the quotes that may give it
