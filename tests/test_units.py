@@ -81,6 +81,24 @@ def test_a_follow_up_that_names_only_a_year_asks_the_previous_question_of_that_y
     assert standalone_question(question, history) == expected
 
 
+def test_a_chain_of_follow_ups_carries_the_earlier_questions_one_after_the_other() -> None:
+    history: list[Turn] = []
+    asked = []
+    for question in ("What is the Family Safeguarding model?", "When did it start?", "How much did it cost?",
+                     "When?"):
+        asked.append(standalone_question(question, history))
+        history += [Turn("user", question), Turn("assistant", "...")]
+    assert asked[2] == ("How much did it cost? (following on from: When did it start? What is the Family "
+                        "Safeguarding model?)")  # not nested in brackets
+    # Question words alone ask something new of the same subject; they are not a topic to swap in.
+    assert asked[3].startswith("When? (following on from: How much did it cost? When did it start?")
+    # A topic swaps into the previous question's own words, never into what that question carried along.
+    history = [Turn("user", "Who is John Coughlan?"), Turn("assistant", "..."),
+               Turn("user", "What did he say about the trust?"), Turn("assistant", "...")]
+    assert standalone_question("And about schools?", history) == (
+        "What did he say about schools? (following on from: Who is John Coughlan?)")
+
+
 def test_follow_ups_chain_through_earlier_turns() -> None:
     history = [*HISTORY, Turn("user", "And children in care?"), Turn("assistant", "...")]
     assert standalone_question("and the workforce?", history) == "What did Ofsted say about the workforce?"

@@ -36,6 +36,13 @@ _TIME_PREPOSITIONS = r"in|by|for|during|since|from|at|before|after|until"
 _ONLY_A_YEAR = re.compile(rf"(?:({_TIME_PREPOSITIONS})\s+)?((?:19|20)\d\d)", re.I)
 _YEAR_PHRASE = re.compile(rf"(?:\b({_TIME_PREPOSITIONS})\s+)?\b((?:19|20)\d\d)\b", re.I)
 
+# A follow-up of question words only ("When?", "Why?", "How much?") asks something new of the same subject.
+_ASKING_ONLY = re.compile(
+    r"(?:when|why|where|who|whom|how(?:\s+(?:much|many|long|often|come|so))?|what(?:\s+(?:year|date|for|else))?|"
+    r"which(?:\s+year)?)",
+    re.I,
+)
+
 _CONTEXT = " (following on from: "
 
 
@@ -68,17 +75,25 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if previous is None or not is_followup(question):
         return question
     remainder = _CONNECTOR.sub("", question).strip().rstrip("?").strip(" ,")
+    # The previous question's own words, and what it carried along itself: a topic or a year is
+    # swapped in its own words only.
+    asked, _, carried = previous.partition(_CONTEXT)
+    context = f"{_CONTEXT}{carried}" if carried else ""
     year = _ONLY_A_YEAR.fullmatch(remainder)
     if year:
-        return _move_in_time(previous, year.group(1), year.group(2))
-    if remainder and not _VERB_HINT.search(remainder) and not _PRONOUN.search(remainder):
+        return _move_in_time(asked, year.group(1), year.group(2)) + context
+    if (remainder and not _ASKING_ONLY.fullmatch(remainder) and not _VERB_HINT.search(remainder)
+            and not _PRONOUN.search(remainder)):
         # A bare topic: put it in the previous question's place.
         topic = re.sub(r"^(for|about|on|regarding|in)\s+", "", remainder, flags=re.I)
-        match = _TOPIC.search(previous)
+        match = _TOPIC.search(asked)
         if match:
-            return f"{previous[: match.start(2)]}{topic}?"
-        return f"{previous.rstrip('?')}: {topic}?"
-    return f"{question.rstrip('?')}?{_CONTEXT}{previous.rstrip('?')}?)"
+            return f"{asked[: match.start(2)]}{topic}?{context}"
+        return f"{asked.rstrip().rstrip('?')}: {topic}?{context}"
+    # A new question on the same subject ("When?", "Who paid for it?"): the earlier questions come along,
+    # one after the other rather than nested.
+    earlier = f"{asked.rstrip().rstrip('?')}? {carried[:-1]}" if carried else f"{asked.rstrip().rstrip('?')}?"
+    return f"{question.rstrip('?')}?{_CONTEXT}{earlier})"
 
 
 def _move_in_time(previous: str, preposition: str | None, year: str) -> str:
