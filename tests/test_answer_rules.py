@@ -272,6 +272,9 @@ def test_words_of_asking_are_not_topic_words() -> None:
 
     assert terms(plain_words("What did the council end up deciding in the end?")) == terms("council deciding")
     assert terms(plain_words("When did the visits end?")) == terms("visits end")
+    # "Did they manage to ...?" asks whether they did it; "managing" and "managers" are not its subject.
+    assert terms(plain_words("Did the county manage to keep pupils in class?")) == terms("county keep pupils class")
+    assert "manag" in terms(plain_words("How did the council manage the pandemic?"))
 
 
 def test_two_named_years_make_a_comparison() -> None:

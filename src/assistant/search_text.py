@@ -141,8 +141,9 @@ def _glossary_terms(word: str) -> tuple[str, ...]:
 
 
 # Idioms of asking, which say how a question is put rather than what about: "what did he end up
-# recommending?" asks what he recommended; "end" is not its subject.
-_IDIOMS = re.compile(r"\s*\b(?:end(?:s|ed|ing)? up|in the end)\b", re.I)
+# recommending?" asks what he recommended, "did they manage to keep ...?" whether they kept it; "end" and
+# "manage" are not their subject.
+_IDIOMS = re.compile(r"\s*\b(?:end(?:s|ed|ing)? up|in the end|manag(?:e|es|ed|ing) to)\b", re.I)
 
 
 def plain_words(question: str) -> str:
