@@ -275,6 +275,11 @@ def test_words_of_asking_are_not_topic_words() -> None:
     # "Did they manage to ...?" asks whether they did it; "managing" and "managers" are not its subject.
     assert terms(plain_words("Did the county manage to keep pupils in class?")) == terms("county keep pupils class")
     assert "manag" in terms(plain_words("How did the council manage the pandemic?"))
+    # "How did X see / view Y?", "how do things look for Y?" ask for a view of Y; "look after" stays.
+    assert terms(plain_words("How did the commissioner in 2022 see partnership working?")) == terms(
+        "commissioner 2022 partnership working")
+    assert terms(plain_words("How did things look for children in care?")) == terms("things children care")
+    assert "look" in terms(plain_words("How does the council look after children?"))
 
 
 def test_two_named_years_make_a_comparison() -> None:

@@ -146,13 +146,22 @@ def _glossary_terms(word: str) -> tuple[str, ...]:
 _IDIOMS = re.compile(r"\s*\b(?:end(?:s|ed|ing)? up|in the end|manag(?:e|es|ed|ing) to)\b", re.I)
 
 
+# "How did the commissioner see partnership working?", "how do things look for ...": the verb asks for a
+# view; the subject is what follows it. Not "look after" (looked-after children).
+_VIEWING = re.compile(
+    r"\b(how (?:did|does|do|would) (?:\w+\s+){1,10}?)(?:see|view|look)(?=\s+(?:on\s+)?(?!after\b)\w)", re.I
+)
+
+
 def plain_words(question: str) -> str:
     """The question without its idioms of asking.
 
     >>> plain_words("What did he end up recommending in the end?")
     'What did he recommending?'
+    >>> plain_words("How did Ofsted see partnership working?")
+    'How did Ofsted partnership working?'
     """
-    return _IDIOMS.sub("", question)
+    return _IDIOMS.sub("", _VIEWING.sub(lambda m: m.group(1).rstrip(), question))
 
 
 _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
