@@ -98,9 +98,10 @@ _SPECIFIC_DATE = re.compile(
 )
 # A "when" question is answered by a date, or by a span or rhythm of time ("every six weeks", "each month").
 # A span counts with its size or rhythm ("within six weeks", "every month"), not alone ("the summer months").
+# Units of a span of time, not followed by "-old" (an age: "16-17 year olds").
+_TIME_UNITS = r"(?:days?|weeks?|fortnights?|months?|years?)\b(?![\s-]+olds?\b|[\s-]+old's)"
 _TIME_IN_TEXT = re.compile(
-    rf"\b(?:\d+|a|an|one|{_NUMBER_WORDS}|every|each|few|several|next|last|this|within|per)\s+"
-    r"(?:days?|weeks?|fortnights?|months?|years?)\b(?![\s-]+olds?\b|[\s-]+old's)|"
+    rf"\b(?:\d+|a|an|one|{_NUMBER_WORDS}|every|each|few|several|next|last|this|within|per)\s+{_TIME_UNITS}|"
     r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday)\b|\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b",
     re.I,
@@ -129,8 +130,7 @@ _FREQUENCY_IN_TEXT = re.compile(
 _HOW_LONG = re.compile(r"\bhow long\b(?!\s+ago)", re.I)
 _DURATION_IN_TEXT = re.compile(
     rf"\b(?:\d+(?:\.\d+)?|a|an|one|half a|{_NUMBER_WORDS}|several|few|further|additional|extra|another)"
-    r"(?:\s+(?:further|more|additional|extra|full|calendar))?[\s-]+(?:days?|weeks?|fortnights?|months?|years?|terms?)\b"
-    r"(?![\s-]+olds?\b|[\s-]+old's)|"
+    rf"(?:\s+(?:further|more|additional|extra|full|calendar))?[\s-]+(?:{_TIME_UNITS}|terms?\b)|"
     # or by its ends: "from 14-18 March 2022", "between 3 and 4 November"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|to|and|until)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b",
     re.I,

@@ -33,7 +33,6 @@ _VERB_HINT = re.compile(
 # A follow-up that only moves the question in time ("and in 2023?", "by 2023?") and the year phrase it
 # replaces in the previous question ("... in 2020?").
 _TIME_PREPOSITIONS = r"in|by|for|during|since|from|at|before|after|until"
-_ONLY_A_YEAR = re.compile(rf"(?:({_TIME_PREPOSITIONS})\s+)?((?:19|20)\d\d)", re.I)
 _YEAR_PHRASE = re.compile(rf"(?:\b({_TIME_PREPOSITIONS})\s+)?\b((?:19|20)\d\d)\b", re.I)
 
 # A follow-up of question words only ("When?", "Why?", "How much?") asks something new of the same subject.
@@ -79,7 +78,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     # swapped in its own words only.
     asked, _, carried = previous.partition(_CONTEXT)
     context = f"{_CONTEXT}{carried}" if carried else ""
-    year = _ONLY_A_YEAR.fullmatch(remainder)
+    year = _YEAR_PHRASE.fullmatch(remainder)
     if year:
         return _move_in_time(asked, year.group(1), year.group(2)) + context
     if (remainder and not _ASKING_ONLY.fullmatch(remainder) and not _VERB_HINT.search(remainder)
@@ -92,7 +91,7 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
         return f"{asked.rstrip().rstrip('?')}: {topic}?{context}"
     # A new question on the same subject ("When?", "Who paid for it?"): the earlier questions come along,
     # one after the other rather than nested.
-    earlier = f"{asked.rstrip().rstrip('?')}? {carried[:-1]}" if carried else f"{asked.rstrip().rstrip('?')}?"
+    earlier = f"{asked.rstrip().rstrip('?')}?" + (f" {carried.removesuffix(')')}" if carried else "")
     return f"{question.rstrip('?')}?{_CONTEXT}{earlier})"
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from assistant.questions import named_years
 from assistant.text import MONTHS
 from assistant.types import Sentence
 
@@ -51,7 +52,6 @@ class ScoredQuote(Quote, Protocol):
 
 
 S = TypeVar("S", bound=ScoredQuote)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def of_the_year(year: str, evidence: Sequence[S], dated: Mapping[str, str | None], floor: float = 0.7) -> list[S]:
@@ -64,7 +64,7 @@ def of_the_year(year: str, evidence: Sequence[S], dated: Mapping[str, str | None
     if not evidence:
         return []
     of_year = [e for e in evidence
-               if year in _YEAR.findall(e.sentence.text) or (dated.get(e.sentence.doc_id) or "").startswith(year)]
+               if year in named_years(e.sentence.text) or (dated.get(e.sentence.doc_id) or "").startswith(year)]
     if of_year and of_year[0].score >= floor * evidence[0].score:
         return of_year
     return list(evidence)

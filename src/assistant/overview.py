@@ -71,7 +71,8 @@ def overview_document(question: str, described: Mapping[str, set[str]]) -> str |
     commissioner say about the children's trust?" is not a question about the whole report, though "What
     did the commissioner recommend about the trust?" reads its recommendations.
     """
-    if overview_wanted(question) is None or answer_type(question) is not None:
+    wanted = overview_wanted(question)
+    if wanted is None or answer_type(question) is not None:
         return None  # "what was the 2023 overall judgement?" asks for one fact
     asking = set(terms(_ASKING))
     own = set(terms(question)) - asking
@@ -84,7 +85,7 @@ def overview_document(question: str, described: Mapping[str, set[str]]) -> str |
     # document, so those after it are a subject, even one its title names. (A question for recommendations
     # or conclusions "about" the title's subject still reads those sections.)
     about = re.search(r"\babout\b", question, re.I)
-    if about and overview_wanted(question) == "findings":
+    if about and wanted == "findings":
         before = set(terms(question[: about.start()])) - asking
         if before and before <= described[matching[0]] and set(terms(question[about.end() :])) - asking:
             return None
