@@ -123,14 +123,17 @@ def test_a_question_about_one_year_is_answered_by_quotes_of_that_year() -> None:
 def test_the_judgement_of_a_year_is_not_quoted_from_a_later_inspection(tmp_path: Path) -> None:
     assistant = catalogued(tmp_path, [
         ("inspection-2025", "Inspection of Northshire children's services", "Ofsted", "inspection report",
-         "2025-05-01", "Judgements\n\nOverall effectiveness\tRequires improvement to be good\n\n"
-         "1. The overall effectiveness of children's services is judged to be requires improvement to be good.\n"),
-        ("review-2024", "Review of Northshire children's services", "Commissioner", "commissioner report",
-         "2024-01-01", "1. Northshire's children's services were judged to be inadequate by Ofsted in February "
-         "2023.\n\n2. The commissioner has met leaders monthly since then.\n"),
+         "2025-05-01", "Judgements\n\nOverall effectiveness of children's services\tRequires improvement to be "
+         "good\n\n1. The overall effectiveness of children's services is judged to be requires improvement to "
+         "be good.\n"),
+        ("review-2024", "Review of Northshire", "Commissioner", "commissioner report", "2024-01-01",
+         "1. Ofsted judged the effectiveness of the services inadequate in February 2023.\n\n"
+         "2. The commissioner has met leaders monthly since then.\n"),
     ])
-    answer = assistant.ask("What was the overall judgement in 2023?")
+    answer = assistant.ask("What was the overall effectiveness of children's services in 2023?")
     assert not answer.abstained
+    # The 2025 inspection's judgement is another year's: not quoted beside the 2023 one.
     assert [c.doc_id for c in answer.citations] == ["review-2024"]
     assert "inadequate" in answer.citations[0].quote
-    assert "requires improvement" in assistant.ask("What was the overall judgement in 2025?").citations[0].quote.lower()
+    later = assistant.ask("What was the overall effectiveness of children's services in 2025?")
+    assert "requires improvement" in later.citations[0].quote.lower()
