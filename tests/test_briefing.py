@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from assistant.briefing import briefing_docx, briefing_markdown, footnoted, source_note, write_briefing
-from assistant.types import Answer, Citation, RetrievedPassage
+from assistant.types import Answer, Citation, Location, RetrievedPassage
 
 TODAY = date(2025, 6, 4)
 QUOTE = "The advice and support provided to care leavers aged 21 and over requires further improvement"
@@ -19,8 +19,8 @@ def _citation(n: int = 1, quote: str = QUOTE) -> Citation:
     return Citation(
         n=n, doc_id="2023-05-council-report", title="Ofsted ILACS judgement",
         publisher="West Sussex County Council", kind="council report", date="2023-05-11",
-        section="4. The Ofsted report", paragraph="4.2", quote=quote, text=f"Intro. {quote}. More.",
-        char_start=0, char_end=len(quote), score=0.9,
+        quote=quote, text=f"Intro. {quote}. More.",
+        location=Location("4. The Ofsted report", "4.2", 0, len(quote)), score=0.9,
     )
 
 
@@ -35,8 +35,7 @@ def _answer(question: str = "What about care leavers over 21?", standalone: str 
 def _abstained() -> Answer:
     related = RetrievedPassage(
         doc_id="d", title="Budget paper", publisher="West Sussex County Council", kind="council report",
-        date="2023-05", section="Finance", paragraph="2.8", text="Money.", char_start=0, char_end=6,
-        score=0.1,
+        date="2023-05", text="Money.", location=Location("Finance", "2.8", 0, 6), score=0.1,
     )
     return Answer(
         question="Surrey's budget?", standalone_question="Surrey's budget?",

@@ -9,8 +9,8 @@ import pytest
 from assistant.errors import InvalidFilterError, InvalidQuestionError
 from assistant.pipeline import Assistant
 
-CITATION_KEYS = {"n", "doc_id", "title", "publisher", "kind", "date", "section", "paragraph", "quote", "text",
-                 "char_start", "char_end", "score"}
+CITATION_KEYS = {"n", "doc_id", "title", "publisher", "kind", "date", "area", "section", "paragraph", "page",
+                 "page_end", "boxes", "quote", "text", "char_start", "char_end", "score"}
 PASSAGE_KEYS = CITATION_KEYS - {"n", "quote"}
 
 
@@ -28,6 +28,7 @@ def check_contract(out: dict, corpus_texts: dict[str, str]) -> None:
         assert c["quote"] in c["text"]
         assert corpus_texts[c["doc_id"]][c["char_start"] : c["char_end"]] == c["quote"]
         assert c["date"] is None or re.fullmatch(r"\d{4}(-\d\d){0,2}", c["date"])
+        assert (c["page"] is None) == (c["page_end"] is None) and (c["page"] is not None or c["boxes"] == [])
     for p in out["passages"]:
         assert set(p) == PASSAGE_KEYS
         assert corpus_texts[p["doc_id"]][p["char_start"] : p["char_end"]] == p["text"]

@@ -41,7 +41,7 @@ def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path) -> Non
 
 
 def test_empty_corpus_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match="Add .txt or .md files"):
+    with pytest.raises(CorpusError, match="Add report files"):
         load_corpus(tmp_path)
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "missing")

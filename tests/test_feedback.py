@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.feedback import feedback_entry, record_feedback
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Location
 
 WRITERS = 4
 LINES_EACH = 60
@@ -19,8 +19,8 @@ LINES_EACH = 60
 def _answer() -> Answer:
     citation = Citation(
         n=1, doc_id="d1", title="A report", publisher="Ofsted", kind="inspection letter", date="2020-12-04",
-        section="Care leavers", paragraph="12", quote="Care leavers are well supported.",
-        text="Care leavers are well supported. More follows.", char_start=10, char_end=42, score=0.8,
+        quote="Care leavers are well supported.", text="Care leavers are well supported. More follows.",
+        location=Location("Care leavers", "12", 10, 42), score=0.8,
     )
     return Answer(
         question="What about care leavers?", standalone_question="What about care leavers?",

@@ -26,7 +26,7 @@ from assistant.answer_types import (
 from assistant.passages import marker_length
 from assistant.questions import named_years
 from assistant.text import either, human_date
-from assistant.types import Citation, Document, Passage, RetrievedPassage, Sentence
+from assistant.types import Citation, Document, Location, Passage, RetrievedPassage, Sentence
 
 
 @dataclass(frozen=True)
@@ -323,8 +323,8 @@ def compose(
             citations.append(
                 Citation(
                     n=n, doc_id=doc_id, title=doc.title, publisher=doc.publisher, kind=doc.kind, date=doc.date,
-                    section=passage.section, paragraph=passage.paragraph, quote=quote, text=passage.text,
-                    char_start=start, char_end=end, score=round(max(e.score for e in group), 4),
+                    quote=quote, text=passage.text, location=Location(passage.section, passage.paragraph, start, end),
+                    score=round(max(e.score for e in group), 4),
                 )
             )
             more = " (the list continues in the report)" if any(e.list_continues for e in group) else ""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.text import human_date
-from assistant.types import Answer, Citation, RetrievedPassage
+from assistant.types import Answer, Citation, Location, RetrievedPassage
 
 TITLE = "Briefing: West Sussex children's services"
 INTRO = (
@@ -29,14 +29,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def where(publisher: str, when: str | None, section: str | None, paragraph: str | None) -> str:
-    """Publisher, human date and place in the report: ``"Ofsted, 4 December 2020, paragraph 12"``."""
-    parts = [publisher, human_date(when)]
-    if paragraph:
-        parts.append(f"paragraph {paragraph}")
-    if section:
-        parts.append(f"section “{one_line(section)}”")
-    return ", ".join(parts)
+def where(publisher: str, when: str | None, location: Location) -> str:
+    """Publisher, human date and place in the report: ``"Ofsted, 4 December 2020, p. 3, paragraph 12"``."""
+    return ", ".join([publisher, human_date(when), *location.places()])
 
 
 def source_note(citation: Citation) -> str:
@@ -47,14 +42,14 @@ def source_note(citation: Citation) -> str:
         '*Focused visit to West Sussex children's services*. Ofsted, 4 December 2020, paragraph 12: “...”'
     """
     c = citation
-    return f"*{c.title}*. {where(c.publisher, c.date, c.section, c.paragraph)}: “{one_line(c.quote)}”"
+    return f"*{c.title}*. {where(c.publisher, c.date, c.location)}: “{one_line(c.quote)}”"
 
 
 def related_note(passage: RetrievedPassage, markdown: bool = True) -> str:
     """One line naming a "possibly related" passage (never presented as a source of an answer)."""
     p = passage
     title = f"*{p.title}*" if markdown else p.title
-    return f"{title}. {where(p.publisher, p.date, p.section, p.paragraph)}"
+    return f"{title}. {where(p.publisher, p.date, p.location)}"
 
 
 def footnoted(answer_markdown: str, q: int) -> str:
@@ -148,7 +143,7 @@ def briefing_docx(answers: Sequence[Answer], index_version: str, today: date, pa
             note = doc.add_paragraph()
             note.add_run(f"[{c.n}] ").bold = True
             note.add_run(c.title).italic = True
-            note.add_run(f". {where(c.publisher, c.date, c.section, c.paragraph)}: “{one_line(c.quote)}”")
+            note.add_run(f". {where(c.publisher, c.date, c.location)}: “{one_line(c.quote)}”")
             for run in note.runs:
                 run.font.size = Pt(9)
     footer = doc.sections[0].footer.paragraphs[0]

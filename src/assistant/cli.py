@@ -106,9 +106,11 @@ def _index_options(f: F) -> F:
 @click.option("--if-needed", is_flag=True, help="Only build when the index is missing or stale (say why).")
 @click.pass_context
 def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, if_needed: bool) -> None:
-    """Index the reports: split, embed, and write a FAISS + BM25 index.
+    """Index the reports: read, split, embed, and write a FAISS + BM25 index.
 
-    Files whose text is unchanged reuse their embeddings. The index is written to a temporary folder
+    Reads .txt, .md, .pdf, .docx and .html files (by their content: a .pdf holding a web page is
+    skipped). Files that cannot be read are skipped, each with its reason, and listed at the end.
+    Files whose text is unchanged reuse their extracted text and embeddings. The index is written to a temporary folder
     and swapped in when complete, so an interrupted build keeps the previous index.
 
     \b
@@ -135,6 +137,10 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
         f"Indexed {manifest.documents} document(s): {manifest.passages} passages, {manifest.sentences} "
         f"sentences in {manifest.build_seconds:.1f} s -> {s.index_dir} (version {manifest.index_version})."
     )
+    if manifest.skipped:
+        click.echo(f"Skipped {len(manifest.skipped)} file(s):")
+        for name, why in sorted(manifest.skipped.items()):
+            click.echo(f"  {name}: {why['reason']}")
 
 
 @main.command()
@@ -145,6 +151,7 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
 @click.option("--publisher", "publishers", multiple=True, help="Only this publisher (repeatable).")
 @click.option("--kind", "kinds", multiple=True, help="Only this kind of document (repeatable).")
+@click.option("--area", "areas", multiple=True, help="Only documents about this council or area (repeatable).")
 @click.option("--from", "date_from", help="Only documents dated on/after this ISO date (2020, 2020-10).")
 @click.option("--to", "date_to", help="Only documents dated on/before this ISO date.")
 @_index_options
@@ -157,6 +164,7 @@ def ask(
     doc_ids: tuple[str, ...],
     publishers: tuple[str, ...],
     kinds: tuple[str, ...],
+    areas: tuple[str, ...],
     date_from: str | None,
     date_to: str | None,
     index_dir: Path | None,
@@ -180,8 +188,8 @@ def ask(
     from assistant.pipeline import Assistant
 
     s = _settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
-    filters = {"doc_ids": doc_ids, "publishers": publishers, "kinds": kinds, "date_from": date_from,
-               "date_to": date_to}
+    filters = {"doc_ids": doc_ids, "publishers": publishers, "kinds": kinds, "areas": areas,
+               "date_from": date_from, "date_to": date_to}
     assistant = Assistant.load(settings=s, show_progress=True, on_warning=_warn)
     if batch is None:
         answer = assistant.ask(question or "", filters=filters)
@@ -238,8 +246,7 @@ def render_text(answer: Any) -> str:
     if answer.citations:
         lines.append("\nSources:")
         for c in answer.citations:
-            where = f", paragraph {c.paragraph}" if c.paragraph else (f", section '{c.section}'" if c.section else "")
-            lines.append(f"  [{c.n}] {c.title}. {c.publisher}, {human_date(c.date)}{where}.")
+            lines.append(f"  [{c.n}] {c.title}. " + ", ".join([c.publisher, human_date(c.date), *c.location.places()]) + ".")
     if answer.related:
         lines.append("\nPossibly related (not an answer):")
         for p in answer.related:

@@ -10,17 +10,19 @@ import hashlib
 import logging
 import re
 import tomllib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import CorpusError
-from assistant.types import Document
+from assistant.loaders import SUFFIXES, LoadedText, SkipFile, read_file
+from assistant.types import Document, TextLine
 
 log = logging.getLogger(__name__)
 
 CATALOG = "catalog.toml"
-SUFFIXES = (".txt", ".md")
+CATALOG_KEYS = ("title", "publisher", "kind", "date", "area")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
@@ -30,18 +32,43 @@ _MARKUP = re.compile(r"[#*_`>]+")
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A corpus file that was not indexed, and why (in words for a person)."""
+
+    filename: str
+    sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What a loader read from one file, kept so that an unchanged file is never read twice."""
+
+    format: str
+    loaded: LoadedText
+
+
+@dataclass(frozen=True)
 class CorpusLoad:
-    """The documents that loaded, and a warning for each file that was skipped or guessed."""
+    """The documents that loaded (with their page lines), the files skipped, and a warning for each file
+    that was skipped or whose facts were guessed."""
 
     documents: tuple[Document, ...]
     warnings: tuple[str, ...]
+    skipped: tuple[Skipped, ...] = ()
+    layouts: Mapping[str, tuple[TextLine, ...]] | None = None
+    extracted: Mapping[str, Extracted] | None = None
+    """By sha256: what was read from each loaded file (the next build's cache)."""
 
 
-def load_corpus(corpus_dir: Path) -> CorpusLoad:
-    """Read every report in ``corpus_dir`` with its catalogue entry.
+def load_corpus(corpus_dir: Path, cache: Mapping[str, Extracted] | None = None) -> CorpusLoad:
+    """Read every report in ``corpus_dir`` (text, Markdown, PDF, Word, HTML) with its catalogue entry.
 
-    Empty, unreadable, binary and unsupported files are skipped with a warning naming them; files
-    missing from the catalogue load with a title and date read from their text, and a warning.
+    Each file is read by the loader its content shows (``assistant.loaders``). Empty, unreadable, damaged,
+    password-protected, scanned (no text layer) and unsupported files are skipped with a warning naming
+    them and the reason; the rest load. Files missing from the catalogue load with the title, date,
+    publisher and area read from the document, and a warning. ``cache`` maps a file's sha256 to what was
+    read from it before, so an unchanged file is not read again.
 
     Raises:
         CorpusError: the folder is missing, the catalogue is malformed, or no document loaded.
@@ -49,49 +76,62 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(
-            f"Corpus folder {corpus_dir} does not exist. Put report files (.txt or .md) there, "
+            f"Corpus folder {corpus_dir} does not exist. Put report files ({', '.join(SUFFIXES)}) there, "
             "or point to another folder with --corpus or ASSISTANT_CORPUS_DIR."
         )
     catalog = read_catalog(corpus_dir / CATALOG)
+    cache = cache or {}
     documents: list[Document] = []
     warnings: list[str] = []
+    skipped: list[Skipped] = []
+    layouts: dict[str, tuple[TextLine, ...]] = {}
+    extracted: dict[str, Extracted] = {}
+    ids: set[str] = set()
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
         if path.name == CATALOG or path.name.startswith("."):
-            continue
-        if path.suffix.lower() not in SUFFIXES:
-            warnings.append(f"Skipped {path.name}: only {', '.join(SUFFIXES)} files are read.")
             continue
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            warnings.append(f"Skipped {path.name}: cannot be read ({exc.strerror or exc}).")
+            warnings.append(f"Skipped {path.name}: it cannot be read ({exc.strerror or exc}).")
+            skipped.append(Skipped(path.name, "", f"it cannot be read ({exc.strerror or exc})"))
             continue
-        text = decode(raw)
-        if text is None:
-            warnings.append(f"Skipped {path.name}: it looks binary, not text.")
+        sha = hashlib.sha256(raw).hexdigest()
+        try:
+            found = cache.get(sha) or Extracted(*read_file(path.name, raw))
+        except SkipFile as exc:
+            warnings.append(f"Skipped {path.name}: {exc.reason}.")
+            skipped.append(Skipped(path.name, sha, exc.reason))
             continue
-        if not text.strip():
-            warnings.append(f"Skipped {path.name}: it is empty.")
+        except Exception as exc:  # a loader's library failing on a file it should have refused
+            log.debug("Loader failure on %s", path.name, exc_info=True)
+            reason = f"it could not be read ({type(exc).__name__}: {exc})"
+            warnings.append(f"Skipped {path.name}: {reason}.")
+            skipped.append(Skipped(path.name, sha, reason))
             continue
         entry = catalog.get(path.name)
         if entry is None:
             warnings.append(
-                f"{path.name} has no entry in {CATALOG}: title and date were read from its text; "
-                "add an entry to give its publisher and kind."
+                f"{path.name} has no entry in {CATALOG}: its title, date, publisher and area were read from "
+                "the document; add an entry to correct them or to give its kind."
             )
             entry = {}
-        documents.append(make_document(path.name, raw, text, entry))
-    unknown = sorted(set(catalog) - {d.filename for d in documents})
+        doc = make_document(path.name, sha, found, entry, ids)
+        ids.add(doc.doc_id)
+        documents.append(doc)
+        layouts[doc.doc_id] = found.loaded.lines
+        extracted[sha] = found
+    unknown = sorted(set(catalog) - {d.filename for d in documents} - {s.filename for s in skipped})
     for name in unknown:
-        warnings.append(f"{CATALOG} lists {name}, which was not loaded.")
+        warnings.append(f"{CATALOG} lists {name}, which is not in the folder.")
     for w in warnings:
         log.warning(w)
     if not documents:
         raise CorpusError(
-            f"No readable report in {corpus_dir}. Add .txt or .md files (one report each) and run "
+            f"No readable report in {corpus_dir}. Add report files ({', '.join(SUFFIXES)}) and run "
             "`assistant ingest` again."
         )
-    return CorpusLoad(tuple(documents), tuple(warnings))
+    return CorpusLoad(tuple(documents), tuple(warnings), tuple(skipped), layouts, extracted)
 
 
 def read_catalog(path: Path) -> dict[str, dict[str, Any]]:
@@ -106,9 +146,11 @@ def read_catalog(path: Path) -> dict[str, dict[str, Any]]:
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise CorpusError(f"{path}: [{name!r}] must be a table with title, publisher, kind and date.")
-        bad = set(entry) - {"title", "publisher", "kind", "date"}
+        bad = set(entry) - set(CATALOG_KEYS)
         if bad:
-            raise CorpusError(f"{path}: [{name!r}] has unknown keys {sorted(bad)}; use title, publisher, kind, date.")
+            raise CorpusError(
+                f"{path}: [{name!r}] has unknown keys {sorted(bad)}; use {', '.join(CATALOG_KEYS)}."
+            )
         if "date" in entry:
             entry = {**entry, "date": check_iso_date(str(entry["date"]), f"{path}: [{name!r}]")}
         out[name] = entry
@@ -121,29 +163,27 @@ def check_iso_date(value: str, where: str) -> str:
     return value
 
 
-def decode(raw: bytes) -> str | None:
-    """Text of a file, or None when it looks binary. UTF-8 first, then Windows-1252."""
-    if b"\x00" in raw[:8192]:
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    return None
-
-
-def make_document(filename: str, raw: bytes, text: str, entry: dict[str, Any]) -> Document:
+def make_document(
+    filename: str, sha256: str, found: Extracted, entry: Mapping[str, Any], taken: Collection[str] = ()
+) -> Document:
+    """A ``Document`` from a file's loaded text: the catalogue entry first, then what the file states
+    about itself, then what its text shows (its first line, its first date)."""
+    text, meta = found.loaded.text, found.loaded.meta
+    doc_id = Path(filename).stem
+    if doc_id in taken:  # "report.pdf" beside "report.docx"
+        doc_id = f"{doc_id}-{found.format}"
     return Document(
-        doc_id=Path(filename).stem,
-        title=str(entry.get("title") or infer_title(text, filename)),
-        publisher=str(entry.get("publisher") or "Unknown publisher"),
+        doc_id=doc_id,
+        title=str(entry.get("title") or meta.get("title") or infer_title(text, filename)),
+        publisher=str(entry.get("publisher") or meta.get("publisher") or "Unknown publisher"),
         kind=str(entry.get("kind") or "document"),
-        date=entry.get("date") or infer_date(text),
+        date=entry.get("date") or meta.get("date") or infer_date(text),
         filename=filename,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256,
         text=text,
+        area=entry.get("area") or meta.get("area") or None,
+        format=found.format,
+        page_count=found.loaded.page_count,
     )
 
 

@@ -16,24 +16,26 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.corpus import CATALOG, SUFFIXES, load_corpus
+from assistant.corpus import CATALOG, CorpusLoad, Extracted, load_corpus
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
+from assistant.layout import NO_PAGES, PageLayout
+from assistant.loaders import LoadedText
 from assistant.passages import SplitterSettings, embedding_text, split_document
 from assistant.search_text import bm25_tokens
 from assistant.settings import Settings
-from assistant.types import Document, Passage, Sentence
+from assistant.types import Box, Document, Passage, Sentence, TextLine
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense
-# texts; 4: BM25 with weak length normalisation (BM25_B)
+FORMAT_VERSION = 5  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense
+# texts; 4: BM25 with weak length normalisation (BM25_B); 5: documents' texts, page lines and skipped files
 MANIFEST = "manifest.json"
 # BM25's term-frequency saturation and length normalisation (bm25s defaults: 1.5 and 0.75). Passages are
 # already cut to at most ``chunk_max_tokens``, so strong length normalisation mostly rewards tiny passages
@@ -56,6 +58,8 @@ class Manifest:
     sentences: int
     built_at: str
     build_seconds: float
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Files not indexed: file name -> {"sha256", "reason"}; an unchanged skipped file is not news."""
 
     @property
     def index_version(self) -> str:
@@ -78,6 +82,11 @@ class Index:
     faiss_index: Any
     bm25: Any
     sentences_of: dict[str, list[int]]  # passage_id -> sentence ids
+    layouts: dict[str, PageLayout] = field(default_factory=dict)  # doc_id -> its page lines (paged formats)
+
+    def layout(self, doc_id: str) -> PageLayout:
+        """Where ``doc_id``'s text sits on its pages (``NO_PAGES`` for formats without pages)."""
+        return self.layouts.get(doc_id, NO_PAGES)
 
 
 # ------------------------------------------------------------------------------------------ checking
@@ -96,7 +105,7 @@ def corpus_fingerprint(corpus_dir: Path) -> tuple[dict[str, str], str]:
             continue
         if path.name == CATALOG:
             catalog = digest
-        elif path.suffix.lower() in SUFFIXES:
+        else:
             files[path.name] = digest
     return files, catalog
 
@@ -132,7 +141,11 @@ def stale_reason(
         files, catalog = corpus_fingerprint(corpus_dir)
         # Files skipped at build time (empty, binary) are not in the manifest; compare only files that
         # were indexed or are new and non-empty.
-        added = sorted(n for n in files if n not in manifest.files and (Path(corpus_dir) / n).stat().st_size)
+        known_skips = {n for n, s in manifest.skipped.items() if files.get(n) == s.get("sha256")}
+        added = sorted(
+            n for n in files
+            if n not in manifest.files and n not in known_skips and (Path(corpus_dir) / n).stat().st_size
+        )
         removed = sorted(n for n in manifest.files if n not in files)
         changed = sorted(n for n in manifest.files if n in files and files[n] != manifest.files[n])
         parts = []
@@ -199,7 +212,7 @@ def build_index(
     it was built with the same model, so editing one report re-embeds only that report's new text.
     """
     started = time.perf_counter()
-    loaded = load_corpus(Path(corpus_dir))
+    loaded = load_corpus(Path(corpus_dir), cache=_reusable_extractions(Path(index_dir)))
     for warning in loaded.warnings:
         if on_warning:
             on_warning(warning)
@@ -207,6 +220,9 @@ def build_index(
     sentences: list[Sentence] = []
     for doc in loaded.documents:
         ps, ss = split_document(doc, splitter)
+        layout = PageLayout.of((loaded.layouts or {}).get(doc.doc_id, ()))
+        if layout.lines:
+            ps = [replace(p, page=pg[0], page_end=pg[1]) for p in ps for pg in [layout.pages(p.char_start, p.char_end)]]
         offset = len(sentences)
         passages.extend(ps)
         sentences.extend(Sentence(s.sentence_id + offset, *_rest(s)) for s in ss)
@@ -235,12 +251,45 @@ def build_index(
         sentences=len(sentences),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 2),
+        skipped={s.filename: {"sha256": s.sha256, "reason": s.reason} for s in loaded.skipped},
     )
     _write_atomically(
-        Path(index_dir), manifest, loaded.documents, passages, sentences, passage_vectors, sentence_vectors,
+        Path(index_dir), manifest, loaded, passages, sentences, passage_vectors, sentence_vectors,
         passage_texts, dense_texts,
     )
     return manifest
+
+
+def _reusable_extractions(index_dir: Path) -> dict[str, Extracted]:
+    """What the previous build read from each file, by the file's sha256 (PDF extraction is the slow part
+    of reading a corpus, so an unchanged file is never read again)."""
+    try:
+        rows = _read_jsonl(index_dir / "texts.jsonl")
+        lines = {row["doc_id"]: row["lines"] for row in _read_jsonl(index_dir / "layout.jsonl")}
+    except (OSError, ValueError, KeyError):
+        return {}
+    out: dict[str, Extracted] = {}
+    for row in rows:
+        try:
+            loaded = LoadedText(
+                text=row["text"], lines=_lines_from_rows(lines.get(row["doc_id"], [])), meta=row["meta"],
+                page_count=row["page_count"],
+            )
+            out[row["sha256"]] = Extracted(row["format"], loaded)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _lines_from_rows(rows: list[list[float]]) -> tuple[TextLine, ...]:
+    return tuple(
+        TextLine(int(a), int(b), int(pg), Box(int(pg), x0, top, x1, bottom)) for a, b, pg, x0, top, x1, bottom in rows
+    )
+
+
+def _line_rows(lines: tuple[TextLine, ...]) -> list[list[float]]:
+    b = [[ln.char_start, ln.char_end, ln.page, ln.box.x0, ln.box.top, ln.box.x1, ln.box.bottom] for ln in lines]
+    return [[round(v, 2) if isinstance(v, float) else v for v in row] for row in b]
 
 
 def _rest(s: Sentence) -> tuple[str, str, str, int, int]:
@@ -288,7 +337,7 @@ def _embed_with_cache(
 def _write_atomically(
     index_dir: Path,
     manifest: Manifest,
-    documents: tuple[Document, ...],
+    loaded: CorpusLoad,
     passages: list[Passage],
     sentences: list[Sentence],
     passage_vectors: np.ndarray,
@@ -306,8 +355,26 @@ def _write_atomically(
         shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted build
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
     try:
+        documents = loaded.documents
         docs = [{k: v for k, v in asdict(d).items() if k != "text"} for d in documents]
         (tmp / "documents.json").write_text(json.dumps(docs, indent=1, ensure_ascii=False), encoding="utf-8")
+        # The documents' texts (every span points into them) and page lines; also the next build's cache.
+        extracted = loaded.extracted or {}
+        _write_jsonl(
+            tmp / "texts.jsonl",
+            (
+                {
+                    "doc_id": d.doc_id, "sha256": d.sha256, "format": d.format, "page_count": d.page_count,
+                    "meta": dict(extracted[d.sha256].loaded.meta) if d.sha256 in extracted else {}, "text": d.text,
+                }
+                for d in documents
+            ),
+        )
+        layouts = loaded.layouts or {}
+        _write_jsonl(
+            tmp / "layout.jsonl",
+            ({"doc_id": d.doc_id, "lines": _line_rows(layouts.get(d.doc_id, ()))} for d in documents),
+        )
         _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
         _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
         keys = [_text_key(t) for t in dense_texts] + [_text_key(s.text) for s in sentences]
@@ -359,7 +426,13 @@ def load_index(index_dir: Path) -> Index:
         )
     try:
         docs = json.loads((index_dir / "documents.json").read_text(encoding="utf-8"))
-        documents = {d["doc_id"]: Document(**d, text="") for d in docs}
+        texts = {row["doc_id"]: row["text"] for row in _read_jsonl(index_dir / "texts.jsonl")}
+        documents = {d["doc_id"]: Document(**d, text=texts[d["doc_id"]]) for d in docs}
+        layouts = {
+            row["doc_id"]: PageLayout.of(_lines_from_rows(row["lines"]))
+            for row in _read_jsonl(index_dir / "layout.jsonl")
+            if row["lines"]
+        }
         passages = [Passage(**row) for row in _read_jsonl(index_dir / "passages.jsonl")]
         sentences = [Sentence(**row) for row in _read_jsonl(index_dir / "sentences.jsonl")]
         faiss_index = faiss.read_index(str(index_dir / "passages.faiss"))
@@ -380,7 +453,7 @@ def load_index(index_dir: Path) -> Index:
         sentences_of.setdefault(s.passage_id, []).append(s.sentence_id)
     return Index(
         index_dir, manifest, documents, passages, sentences, passage_vectors, sentence_vectors, faiss_index,
-        bm25, sentences_of,
+        bm25, sentences_of, layouts,
     )
 
 

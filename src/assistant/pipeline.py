@@ -42,7 +42,18 @@ from assistant.retrieval import Scored, allowed_documents, retrieve
 from assistant.search_text import alternatives, expand, plain_words, subject_terms, terms
 from assistant.settings import Settings
 from assistant.text import either
-from assistant.types import Answer, Document, Filters, Passage, RetrievedPassage, Sentence, Turn, history_of
+from assistant.types import (
+    Answer,
+    Citation,
+    Document,
+    Filters,
+    Location,
+    Passage,
+    RetrievedPassage,
+    Sentence,
+    Turn,
+    history_of,
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,7 @@ class Assistant:
             "answer": round((done - retrieved_at) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
+        citations = tuple(self._placed(c) for c in citations)
         return Answer(question, standalone, answer_md, abstained, citations, passages, timings, related, id)
 
     def _query(self, standalone: str) -> _Query:
@@ -272,10 +284,16 @@ class Assistant:
     def _retrieved(self, scored: Scored) -> RetrievedPassage:
         p = self.index.passages[scored.passage]
         d = self.index.documents[p.doc_id]
+        where = Location(p.section, p.paragraph, p.char_start, p.char_end, p.page, p.page_end)
         return RetrievedPassage(
-            d.doc_id, d.title, d.publisher, d.kind, d.date, p.section, p.paragraph, p.text, p.char_start,
-            p.char_end, round(scored.score, 4),
+            d.doc_id, d.title, d.publisher, d.kind, d.date, p.text, where, round(scored.score, 4), d.area
         )
+
+    def _placed(self, citation: Citation) -> Citation:
+        """The citation with its quote's pages and, for a PDF, the boxes of its lines."""
+        c = citation
+        where = self.index.layout(c.doc_id).locate(c.section, c.paragraph, c.char_start, c.char_end, with_boxes=True)
+        return replace(c, location=where, area=self.index.documents[c.doc_id].area)
 
     def _search(self, query: _Query, allowed: set[str] | None) -> list[Scored]:
         s = self.settings

@@ -34,6 +34,8 @@ def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[s
             continue
         if filters.kinds and doc.kind.lower() not in {k.lower() for k in filters.kinds}:
             continue
+        if filters.areas and (doc.area or "").lower() not in {a.lower() for a in filters.areas}:
+            continue
         if (filters.date_from or filters.date_to) and not _in_range(doc.date, filters.date_from, filters.date_to):
             continue
         keep.add(doc.doc_id)

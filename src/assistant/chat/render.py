@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.briefing import understood_as
 from assistant.text import human_date
-from assistant.types import Answer, Citation, Document, RetrievedPassage
+from assistant.types import Answer, Citation, Document, Location, RetrievedPassage
 
 WORKING = '<p class="working" role="status">Looking through the reports…</p>'
 NOT_COVERED = "The reports don't cover this"
@@ -79,13 +79,9 @@ def _lines(escaped: str) -> str:
     return "<br>".join(line for line in escaped.strip().splitlines())
 
 
-def meta_line(publisher: str, kind: str, when: str | None, section: str | None, paragraph: str | None) -> str:
-    """Publisher · kind · human date · paragraph · section, escaped for HTML."""
-    parts = [publisher, kind, human_date(when)]
-    if paragraph:
-        parts.append(f"paragraph {paragraph}")
-    if section and section != paragraph:
-        parts.append(f"section “{' '.join(section.split())}”")
+def meta_line(publisher: str, kind: str, when: str | None, location: Location) -> str:
+    """Publisher · kind · human date · pages · paragraph · section, escaped for HTML."""
+    parts = [publisher, kind, human_date(when), *location.places()]
     return " · ".join(esc(p) for p in parts)
 
 
@@ -102,7 +98,7 @@ def source_html(citation: Citation, turn: int) -> str:
     return (
         f'<li class="source" id="{source_id(turn, c.n)}">'
         f'<p class="source-title"><span class="source-n">[{c.n}]</span> {esc(c.title)}</p>'
-        f'<p class="source-meta">{meta_line(c.publisher, c.kind, c.date, c.section, c.paragraph)}</p>'
+        f'<p class="source-meta">{meta_line(c.publisher, c.kind, c.date, c.location)}</p>'
         f'<blockquote class="source-quote"><mark>{esc(quote)}</mark></blockquote>{whole}</li>'
     )
 
@@ -118,7 +114,7 @@ def related_html(passages: Sequence[RetrievedPassage], turn: int) -> str:
         items.append(
             f'<li class="related-item" id="rel-{turn}-{k}">'
             f'<p class="source-title">{esc(p.title)}</p>'
-            f'<p class="source-meta">{meta_line(p.publisher, p.kind, p.date, p.section, p.paragraph)}</p>'
+            f'<p class="source-meta">{meta_line(p.publisher, p.kind, p.date, p.location)}</p>'
             f'<details class="passage"><summary>{esc(preview)}</summary>'
             f"<p>{_lines(esc(p.text))}</p></details>"
             "</li>"
