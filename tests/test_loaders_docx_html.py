@@ -192,6 +192,15 @@ def test_html_meta_falls_back_to_h1_and_time() -> None:
     assert dict(HtmlLoader().load(page.encode(), "a.html").meta) == {"title": "Annual report", "date": "2023-05-11"}
 
 
+def test_html_article_header_is_kept_and_site_header_dropped() -> None:
+    page = (
+        "<html><body><header>Anyshire County Council</header><article><header><h1 id='cookies-and-care'>"
+        "Children's social care update</h1></header><section class='social-care'><p>Visits rose.</p></section>"
+        "</article></body></html>"
+    )
+    assert HtmlLoader().load(page.encode(), "a.html").text == "Children's social care update\n\nVisits rose.\n"
+
+
 def test_html_declared_charset_is_used() -> None:
     page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>'
     page += "<body><p>Caf\u00e9 costs \u00a35 \u2013 a \u201cfair\u201d price.</p></body></html>"

@@ -26,14 +26,15 @@ _DROP_TAGS = (
 )
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog"}
 BOILERPLATE_WORDS = frozenset({
-    "cookie", "cookies", "consent", "gdpr",  # cookie banners
+    "cookie", "cookies", "gdpr",  # cookie banners
     "breadcrumb", "breadcrumbs", "crumbs",  # breadcrumbs
     "skip", "skiplink", "skiplinks",  # "skip to content" links
     "menu", "navbar", "navigation", "megamenu",  # menus
-    "share", "sharing", "sharethis", "addthis", "social",  # share widgets
+    "share", "sharing", "sharethis", "addthis",  # share widgets
 })
 """Words that, as a whole word of an element's class or id ("cookie-banner", "skip_link", "nav menu"),
-mark it as site furniture rather than the page's text."""
+mark it as site furniture rather than the page's text. Deliberately short: "social" and "consent" are
+left out because children's social care pages use them for their own sections."""
 _NEVER_DROPPED = {"html", "body", "main", "article"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {
@@ -130,10 +131,12 @@ def _clean(text: str) -> str:
 
 
 def _is_boilerplate(tag: Tag) -> bool:
+    if tag.name in ("header", "footer") and tag.find_parent(("main", "article")) is not None:
+        return False  # an article's own header holds its title and date, not the site's banner
     if tag.name in _DROP_TAGS:
         return True
-    if tag.name in _NEVER_DROPPED:
-        return False
+    if tag.name in _NEVER_DROPPED or tag.name in _HEADINGS:
+        return False  # a heading's id names its own words ("cookies-policy"), not a widget
     if str(tag.get("role", "")).lower() in _DROP_ROLES:
         return True
     if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
