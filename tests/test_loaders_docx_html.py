@@ -127,6 +127,35 @@ def test_docx_merged_cells_are_written_once(tmp_path: Path) -> None:
     assert text == "Area\t\tGrade\nHelp\tProtection\tGood\n"
 
 
+def test_docx_multilevel_decimal_numbering_becomes_paragraph_numbers() -> None:
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = d.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>'
+        "</w:abstractNum>"
+    ))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for level, words in [(0, "Background"), (1, "The visit took place."), (1, "Leaders were open."),
+                         (2, "about plans"), (0, "Findings"), (1, "Children are safe.")]:
+        p = d.add_paragraph(words)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+        ))
+    buf = io.BytesIO()
+    d.save(buf)
+    text = DocxLoader().load(buf.getvalue(), "n.docx").text
+    assert text == (
+        "1. Background\n1.1 The visit took place.\n1.2 Leaders were open.\n(a) about plans\n"
+        "2. Findings\n2.1 Children are safe.\n"
+    )
+
+
 def test_docx_sniff() -> None:
     assert DocxLoader().sniff(b"PK\x03\x04\x14\x00")
     assert not DocxLoader().sniff(b"<!DOCTYPE html>")
