@@ -246,7 +246,8 @@ def render_text(answer: Any) -> str:
     if answer.citations:
         lines.append("\nSources:")
         for c in answer.citations:
-            lines.append(f"  [{c.n}] {c.title}. " + ", ".join([c.publisher, human_date(c.date), *c.location.places()]) + ".")
+            facts = ", ".join([c.publisher, human_date(c.date), *c.location.places()])
+            lines.append(f"  [{c.n}] {c.title}. {facts}.")
     if answer.related:
         lines.append("\nPossibly related (not an answer):")
         for p in answer.related:

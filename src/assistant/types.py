@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["user", "assistant"]
@@ -84,7 +84,9 @@ class Location:
             "page_end": self.page_end,
             "char_start": self.char_start,
             "char_end": self.char_end,
-            "boxes": [[b.page, round(b.x0, 1), round(b.top, 1), round(b.x1, 1), round(b.bottom, 1)] for b in self.boxes],
+            "boxes": [
+                [b.page, round(b.x0, 1), round(b.top, 1), round(b.x1, 1), round(b.bottom, 1)] for b in self.boxes
+            ],
         }
 
 

@@ -7,8 +7,10 @@ browser gets its own conversation. Serving it (host, port, credentials) is :mod:
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 
 import gradio as gr  # noqa: E402
 
+from assistant.chat.pages import PageViewer  # noqa: E402
 from assistant.chat.render import (  # noqa: E402
     Exchange,
     chat_messages,
@@ -109,11 +112,21 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
         >>> serve(demo, Settings.load())                        # doctest: +SKIP
     """
     documents = assistant.documents()
+    viewer = None
+    if any(d.format == "pdf" for d in documents):
+        viewer = PageViewer(settings.corpus_dir, {d.doc_id: d for d in documents})
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         page = _layout(documents, assistant.index_version)
-        _wire_asking(page, assistant)
+        _wire_asking(page, assistant, viewer)
         _wire_feedback(page, settings, assistant.index_version)
+    if viewer is not None:
+        SERVED_PATHS[demo] = viewer.allowed_paths
+        atexit.register(viewer.close)  # the rendered pages go with the process
     return demo
+
+
+SERVED_PATHS: weakref.WeakKeyDictionary[gr.Blocks, list[str]] = weakref.WeakKeyDictionary()
+"""Folders a page needs served besides Gradio's own (the rendered PDF pages and the original files)."""
 
 
 def _layout(documents: Sequence[Document], version: str) -> _Page:
@@ -190,7 +203,7 @@ def _filter_controls(documents: Sequence[Document]) -> list[gr.Dropdown]:
     return [reports, publishers, kinds, date_from, date_to]
 
 
-def _wire_asking(page: _Page, assistant: AskService) -> None:
+def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None = None) -> None:
     """Ask (button, Enter or an example): show it pending, answer it, then refresh the briefing files."""
     version = assistant.index_version
     briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")  # removed with the page
@@ -213,7 +226,7 @@ def _wire_asking(page: _Page, assistant: AskService) -> None:
         except AssistantError as exc:
             gr.Warning(str(exc), title="Check the filters")
             return chat_messages(state), state, question, gr.skip()
-        result = answer_turn(assistant, question, state, filters)
+        result = answer_turn(assistant, question, state, filters, viewer)
         if result.exchange is None:
             gr.Warning(result.error or "The question could not be answered.", title="Not asked")
             return chat_messages(state), state, question, gr.skip()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.briefing import understood_as
+from assistant.chat.pages import PageView
 from assistant.text import human_date
 from assistant.types import Answer, Citation, Document, Location, RetrievedPassage
 
@@ -28,6 +29,8 @@ class Exchange:
 
     answer: Answer
     scope: str = ""
+    views: tuple[PageView | None, ...] = ()
+    """The cited page of each citation, in citation order (None: no page to show)."""
 
 
 def esc(text: str) -> str:
@@ -85,8 +88,20 @@ def meta_line(publisher: str, kind: str, when: str | None, location: Location) -
     return " · ".join(esc(p) for p in parts)
 
 
-def source_html(citation: Citation, turn: int) -> str:
-    """One source entry: title, facts, the quote highlighted, and its whole passage on demand."""
+def page_view_html(view: PageView, title: str) -> str:
+    """The "View page" control: the rendered page with the quoted lines marked, and the original file."""
+    alt = f"Page {view.page} of {title}, with the quoted lines highlighted"
+    return (
+        f'<details class="page-view"><summary>View page {view.page}</summary>'
+        f'<img class="page-image" src="{esc(view.image_url)}" alt="{esc(alt)}" width="{view.width}" '
+        f'height="{view.height}" loading="lazy">'
+        f'<p class="page-link"><a href="{esc(view.file_url)}" target="_blank" rel="noopener">'
+        f"Open the original at page {view.page}</a></p></details>"
+    )
+
+
+def source_html(citation: Citation, turn: int, view: PageView | None = None) -> str:
+    """One source entry: title, facts, the quote highlighted, its whole passage and its page on demand."""
     c = citation
     quote = " ".join(c.quote.split())
     whole = ""
@@ -99,7 +114,8 @@ def source_html(citation: Citation, turn: int) -> str:
         f'<li class="source" id="{source_id(turn, c.n)}">'
         f'<p class="source-title"><span class="source-n">[{c.n}]</span> {esc(c.title)}</p>'
         f'<p class="source-meta">{meta_line(c.publisher, c.kind, c.date, c.location)}</p>'
-        f'<blockquote class="source-quote"><mark>{esc(quote)}</mark></blockquote>{whole}</li>'
+        f'<blockquote class="source-quote"><mark>{esc(quote)}</mark></blockquote>{whole}'
+        f'{page_view_html(view, c.title) if view else ""}</li>'
     )
 
 
@@ -126,7 +142,7 @@ def related_html(passages: Sequence[RetrievedPassage], turn: int) -> str:
     )
 
 
-def answer_message(answer: Answer, turn: int, scope: str = "") -> str:
+def answer_message(answer: Answer, turn: int, scope: str = "", views: Sequence[PageView | None] = ()) -> str:
     """The chat message for one answer: Markdown answer with linked markers, then its sources.
 
     HTML blocks are written on one line each, because a blank line would end them in Markdown.
@@ -135,6 +151,7 @@ def answer_message(answer: Answer, turn: int, scope: str = "") -> str:
         answer: the answer to show.
         turn: its 1-based position in the conversation (makes the source ids unique on the page).
         scope: a note on the filters the question was asked with, if any.
+        views: the cited page of each citation, in order, where it has one.
     """
     parts = []
     if (standalone := understood_as(answer)) is not None:
@@ -149,7 +166,8 @@ def answer_message(answer: Answer, turn: int, scope: str = "") -> str:
         parts.append(related_html(answer.related, turn))
     else:
         parts.append(link_markers(answer.answer, turn, [c.n for c in answer.citations]))
-        sources = "".join(source_html(c, turn) for c in answer.citations)
+        views = list(views) + [None] * (len(answer.citations) - len(views))
+        sources = "".join(source_html(c, turn, v) for c, v in zip(answer.citations, views, strict=False))
         parts.append(
             '<div class="sources"><p class="sources-title">Sources</p>'
             f'<ol class="source-list">{sources}</ol></div>'
@@ -162,7 +180,7 @@ def chat_messages(exchanges: Sequence[Exchange], pending: str | None = None) -> 
     messages: list[dict[str, str]] = []
     for turn, ex in enumerate(exchanges, start=1):
         messages.append({"role": "user", "content": esc(ex.answer.question)})
-        messages.append({"role": "assistant", "content": answer_message(ex.answer, turn, ex.scope)})
+        messages.append({"role": "assistant", "content": answer_message(ex.answer, turn, ex.scope, ex.views)})
     if pending is not None:
         messages.append({"role": "user", "content": esc(pending)})
         messages.append({"role": "assistant", "content": WORKING})

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.chat.page import CSS, build_ui, theme
+from assistant.chat.page import CSS, SERVED_PATHS, build_ui, theme
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 
@@ -105,6 +105,7 @@ def serve(blocks: gr.Blocks, settings: Settings, block: bool = True) -> str:
         theme=theme(),
         footer_links=["api", "settings"],
         auth_message="Sign in to ask the reports." if auth else None,
+        allowed_paths=SERVED_PATHS.get(blocks, []),
     )
     return str(url)
 

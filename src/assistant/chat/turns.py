@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.briefing import write_briefing
+from assistant.chat.pages import PageViewer
 from assistant.chat.render import Exchange
 from assistant.errors import AssistantError, InvalidFilterError
 from assistant.feedback import feedback_entry, record_feedback
@@ -103,9 +104,14 @@ class TurnResult:
 
 
 def answer_turn(
-    assistant: AskService, question: str, exchanges: Sequence[Exchange], filters: Filters
+    assistant: AskService,
+    question: str,
+    exchanges: Sequence[Exchange],
+    filters: Filters,
+    viewer: PageViewer | None = None,
 ) -> TurnResult:
     """Ask ``question`` as a follow-up of ``exchanges`` within ``filters``; errors become messages.
+    With a ``viewer``, each PDF citation's page is rendered for "View page".
 
     Example:
         >>> answer_turn(assistant, "", [], Filters()).error  # doctest: +SKIP
@@ -119,7 +125,8 @@ def answer_turn(
     except Exception as exc:  # the page must stay up whatever goes wrong inside
         log.exception("Answering %r failed", question)
         return TurnResult(error=f"Something went wrong while answering ({type(exc).__name__}). Try again.")
-    return TurnResult(exchange=Exchange(answer, scope))
+    views = tuple(viewer.view(c) for c in answer.citations) if viewer else ()
+    return TurnResult(exchange=Exchange(answer, scope, views))
 
 
 def rate(
