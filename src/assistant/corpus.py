@@ -184,6 +184,7 @@ def make_document(
         area=entry.get("area") or meta.get("area") or None,
         format=found.format,
         page_count=found.loaded.page_count,
+        headings=tuple(found.loaded.headings),
     )
 
 

@@ -273,7 +273,7 @@ def _reusable_extractions(index_dir: Path) -> dict[str, Extracted]:
         try:
             loaded = LoadedText(
                 text=row["text"], lines=_lines_from_rows(lines.get(row["doc_id"], [])), meta=row["meta"],
-                page_count=row["page_count"],
+                page_count=row["page_count"], headings=tuple(row.get("headings", ())),
             )
             out[row["sha256"]] = Extracted(row["format"], loaded)
         except (KeyError, TypeError, ValueError):
@@ -365,7 +365,8 @@ def _write_atomically(
             (
                 {
                     "doc_id": d.doc_id, "sha256": d.sha256, "format": d.format, "page_count": d.page_count,
-                    "meta": dict(extracted[d.sha256].loaded.meta) if d.sha256 in extracted else {}, "text": d.text,
+                    "meta": dict(extracted[d.sha256].loaded.meta) if d.sha256 in extracted else {},
+                    "headings": list(d.headings), "text": d.text,
                 }
                 for d in documents
             ),
@@ -427,7 +428,10 @@ def load_index(index_dir: Path) -> Index:
     try:
         docs = json.loads((index_dir / "documents.json").read_text(encoding="utf-8"))
         texts = {row["doc_id"]: row["text"] for row in _read_jsonl(index_dir / "texts.jsonl")}
-        documents = {d["doc_id"]: Document(**d, text=texts[d["doc_id"]]) for d in docs}
+        documents = {
+            d["doc_id"]: Document(**{**d, "headings": tuple(d.get("headings", ()))}, text=texts[d["doc_id"]])
+            for d in docs
+        }
         layouts = {
             row["doc_id"]: PageLayout.of(_lines_from_rows(row["lines"]))
             for row in _read_jsonl(index_dir / "layout.jsonl")

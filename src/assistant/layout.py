@@ -54,8 +54,24 @@ class PageLayout:
         return min(ln.page for ln in covered), max(ln.page for ln in covered)
 
     def boxes(self, start: int, end: int) -> tuple[Box, ...]:
-        """The boxes of the lines the span covers, in text order."""
-        return tuple(ln.box for ln in self.covering(start, end))
+        """The boxes of the lines the span covers, in text order; a line the span starts or ends inside is
+        narrowed to about the span's share of it (characters are taken as equally wide).
+
+        Example:
+            >>> from assistant.types import Box, TextLine
+            >>> PageLayout.of([TextLine(0, 10, 1, Box(1, 100, 0, 200, 12))]).boxes(5, 10)
+            (Box(page=1, x0=150.0, top=0, x1=200.0, bottom=12),)
+        """
+        out = []
+        for ln in self.covering(start, end):
+            b, width = ln.box, ln.char_end - ln.char_start
+            left = max(0, start - ln.char_start) / width
+            right = min(width, end - ln.char_start) / width
+            if left > 0 or right < 1:
+                span = b.x1 - b.x0
+                b = Box(b.page, b.x0 + span * left, b.top, b.x0 + span * right, b.bottom)
+            out.append(b)
+        return tuple(out)
 
     def locate(
         self, section: str | None, paragraph: str | None, start: int, end: int, with_boxes: bool = False

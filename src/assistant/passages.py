@@ -88,7 +88,7 @@ def split_document(
         [('Intro', '1.1', '- 1.1 First point. Second.')]
     """
     text = doc.text
-    units = _merge(_cut(list(_units(text)), text, settings, counter), text, settings, counter)
+    units = _merge(_cut(list(_units(text, frozenset(doc.headings))), text, settings, counter), text, settings, counter)
     passages: list[Passage] = []
     sentences: list[Sentence] = []
     for unit in units:
@@ -169,8 +169,9 @@ def _heading_text(line: _Line) -> str:
 # ---------------------------------------------------------------------------------------------- units
 
 
-def _units(text: str) -> Iterator[_Unit]:
-    """Walk the lines once, yielding layout units in order."""
+def _units(text: str, headings: frozenset[int] = frozenset()) -> Iterator[_Unit]:
+    """Walk the lines once, yielding layout units in order. Lines starting at an offset in ``headings``
+    are headings whatever their wording (their file marked them so)."""
     lines = _lines(text)
     section: str | None = None
     paragraph: str | None = None  # the last numbered paragraph of the section; bullets inherit it
@@ -181,7 +182,7 @@ def _units(text: str) -> Iterator[_Unit]:
         if _is_blank(line):
             i += 1
             continue
-        if _is_heading(lines, i):
+        if line.start in headings or _is_heading(lines, i):
             section, paragraph = _heading_text(line), None
             i += 1
             continue

@@ -111,6 +111,8 @@ class Document:
     """The loader that read it: "text", "pdf", "docx" or "html"."""
     page_count: int | None = None
     """Pages of the original file; ``None`` for formats without pages."""
+    headings: tuple[int, ...] = field(default=(), repr=False)
+    """Offsets in ``text`` of the lines its file marks as headings (by style or font); see ``LoadedText``."""
 
 
 @dataclass(frozen=True)

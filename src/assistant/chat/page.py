@@ -344,6 +344,10 @@ CSS = """
 #chat mark { background: #fde68a; color: #1f2937; padding: 0 0.1em; border-radius: 2px; }
 #chat details.passage summary { cursor: pointer; font-size: 0.88em; color: var(--color-accent); }
 #chat details.passage p { font-size: 0.92em; margin: 0.4em 0 0; }
+#chat details.page-view summary { cursor: pointer; font-size: 0.88em; color: var(--color-accent); }
+#chat details.page-view img.page-image { display: block; width: 100%; max-width: 820px; height: auto;
+  max-height: none; object-fit: contain; margin: 0.4em 0; border: 1px solid var(--border-color-primary); }
+#chat details.page-view .page-link { font-size: 0.88em; margin: 0.2em 0 0; }
 #chat .abstained { border-left: 5px solid #b45309; background: rgba(245, 158, 11, 0.12); border-radius: 6px;
   padding: 0.5em 0.9em; margin-bottom: 0.8em; }
 #chat .abstained-title { font-weight: 700; color: #92400e; margin: 0 0 0.2em; }

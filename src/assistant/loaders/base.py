@@ -8,7 +8,7 @@ settings, no index.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -37,6 +37,40 @@ class LoadedText:
     lines: tuple[TextLine, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
     page_count: int | None = None
+    headings: tuple[int, ...] = ()
+    """Offsets in ``text`` of the lines the file marks as headings (by style or font), whatever their
+    wording: "What needs to improve?" is a heading in a report even though it ends in a question mark."""
+
+
+def render_blocks(blocks: Iterable[tuple[str, str]]) -> tuple[str, tuple[int, ...]]:
+    """Join ``(kind, text)`` blocks into the splitter's layout, and the offsets of the heading lines.
+
+    Blank lines go around headings and between paragraphs; the items of a list and the rows of a table
+    sit on consecutive lines. A ``"break"`` block ends a run (two tables in a row stay apart).
+
+    Example:
+        >>> render_blocks([("heading", "Findings"), ("para", "Good."), ("item", "- a"), ("item", "- b")])
+        ('Findings\\n\\nGood.\\n\\n- a\\n- b\\n', (0,))
+    """
+    out: list[str] = []
+    headings: list[int] = []
+    size = 0
+    prev: str | None = None
+    for kind, text in blocks:
+        if kind == "break":
+            prev = kind if prev is not None else None
+            continue
+        if prev is not None:
+            together = kind == prev and kind in ("item", "row")
+            sep = "\n" if together else "\n\n"
+            out.append(sep)
+            size += len(sep)
+        if kind == "heading":
+            headings.append(size)
+        out.append(text)
+        size += len(text)
+        prev = kind
+    return ("".join(out) + "\n" if out else ""), tuple(headings)
 
 
 class Loader(Protocol):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from assistant.loaders.base import LoadedText, SkipFile
+from assistant.loaders.base import LoadedText, SkipFile, render_blocks
 
 log = logging.getLogger(__name__)
 
@@ -66,33 +66,11 @@ class DocxLoader:
             raise SkipFile(f"it is damaged or not a Word document that can be read ({exc})") from exc
         numbering = _Numbering(document)
         blocks = list(_blocks(document.element.body, numbering))
-        return LoadedText(text=render_blocks(blocks), meta=_meta(document.core_properties))
+        text, headings = render_blocks(blocks)
+        return LoadedText(text=text, meta=_meta(document.core_properties), headings=headings)
 
 
 # ------------------------------------------------------------------------------------------- layout
-
-
-def render_blocks(blocks: list[tuple[str, str]]) -> str:
-    """Join ``(kind, text)`` blocks into the splitter's layout: blank lines around headings and between
-    paragraphs; the items of a list and the rows of a table on consecutive lines. A ``"break"`` block
-    ends a run (two tables in a row stay apart).
-
-    Example:
-        >>> render_blocks([("heading", "Findings"), ("para", "Good."), ("item", "- a"), ("item", "- b")])
-        'Findings\\n\\nGood.\\n\\n- a\\n- b\\n'
-    """
-    out: list[str] = []
-    prev: str | None = None
-    for kind, text in blocks:
-        if kind == "break":
-            prev = kind if prev is not None else None
-            continue
-        if prev is not None:
-            together = kind == prev and kind in ("item", "row")
-            out.append("\n" if together else "\n\n")
-        out.append(text)
-        prev = kind
-    return "".join(out) + "\n" if out else ""
 
 
 def _clean(text: str) -> str:

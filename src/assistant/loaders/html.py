@@ -17,8 +17,7 @@ from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.docx import render_blocks
+from assistant.loaders.base import LoadedText, SkipFile, render_blocks
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form", "button",
@@ -93,7 +92,8 @@ class HtmlLoader:
             root, blocks = soup, _Walker().blocks_of(soup)
         if not blocks:
             raise SkipFile("it holds no readable text")
-        return LoadedText(text=render_blocks(blocks), meta=_meta(metas, page_title, root))
+        text, headings = render_blocks(blocks)
+        return LoadedText(text=text, meta=_meta(metas, page_title, root), headings=headings)
 
 
 def decode_html(raw: bytes) -> str:
