@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from assistant.index import build_index, load_index, stale_reason
 from assistant.passages import SplitterSettings
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
+from assistant.types import Location
 from doc_builders import inspection_pdf, report_docx, report_html
 
 
@@ -154,3 +156,28 @@ def test_cli_ingest_summarises_what_was_skipped_and_ask_json_gives_pages(
     out = json.loads(asked.stdout)
     assert {p["area"] for p in out["passages"]} == {"Testshire"}
     assert any(c["page"] for c in out["citations"])
+
+
+def test_pages_reach_the_briefing_the_collection_and_the_source_entry(mixed_corpus: Path, tmp_path: Path) -> None:
+    from assistant.briefing import source_note
+    from assistant.chat.pages import PageViewer
+    from assistant.chat.render import collection_html, source_html
+
+    _add_bad_files(mixed_corpus)
+    assistant = Assistant.load(index_dir=tmp_path / "index", corpus_dir=mixed_corpus,
+                               settings=Settings.load(environ={}), embedder=KeywordEmbedder())
+    answer = assistant.ask("Who visits children regularly and knows them well?")
+    cited = next(c for c in answer.citations if c.page is not None)
+    assert f"p. {cited.page}" in source_note(cited)
+    viewer = PageViewer(mixed_corpus, assistant.index.documents, tmp_path / "pages")
+    view = viewer.view(cited)
+    assert view is not None and view.page == cited.page
+    image = Path(view.image_url.removeprefix("/gradio_api/file="))
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.parent == (tmp_path / "pages").resolve()
+    entry = source_html(cited, 1, view)
+    assert f"View page {cited.page}" in entry and f"#page={cited.page}" in entry
+    word = replace(cited, doc_id="corporate-parenting", location=Location(None, None, 0, 10))
+    assert viewer.view(word) is None  # no pages: no "View page"
+    table = collection_html(assistant.documents(), assistant.skipped())
+    assert "<th scope=\"col\">Area</th>" in table and "Testshire" in table
+    assert "locked.pdf</code>: it is password-protected" in table

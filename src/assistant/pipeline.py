@@ -119,6 +119,10 @@ class Assistant:
         """The documents in the index, oldest first."""
         return sorted(self.index.documents.values(), key=lambda d: (d.date or "9999", d.doc_id))
 
+    def skipped(self) -> list[tuple[str, str]]:
+        """The corpus files the index could not read, with the reason: ``(file name, reason)``."""
+        return sorted((name, why.get("reason", "")) for name, why in self.index.manifest.skipped.items())
+
     def ask(
         self,
         question: str,

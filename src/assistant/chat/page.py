@@ -93,7 +93,7 @@ class _Page:
     new: gr.Button
     word: gr.DownloadButton
     markdown: gr.DownloadButton
-    filters: list[gr.Dropdown]  # reports, publishers, kinds, from, to (the order of filters_from)
+    filters: list[gr.Dropdown]  # reports, publishers, kinds, from, to, areas (the order of filters_from)
     clear: gr.Button
     comment: gr.Textbox
     up: gr.Button
@@ -105,7 +105,7 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
     """Build the chat page for ``assistant``; every browser gets its own conversation (``gr.State``).
 
     The answer endpoint is ``/respond`` for gradio_client: ``(question, doc_ids, publishers, kinds,
-    date_from, date_to) -> (chat messages, question box, answer JSON)``.
+    date_from, date_to, areas) -> (chat messages, question box, answer JSON)``; ``areas`` may be left out.
 
     Example:
         >>> demo = build_ui(Assistant.load(), Settings.load())  # doctest: +SKIP
@@ -116,7 +116,8 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
     if any(d.format == "pdf" for d in documents):
         viewer = PageViewer(settings.corpus_dir, {d.doc_id: d for d in documents})
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
-        page = _layout(documents, assistant.index_version)
+        skipped = assistant.skipped() if hasattr(assistant, "skipped") else []
+        page = _layout(documents, assistant.index_version, skipped)
         _wire_asking(page, assistant, viewer)
         _wire_feedback(page, settings, assistant.index_version)
     if viewer is not None:
@@ -129,7 +130,7 @@ SERVED_PATHS: weakref.WeakKeyDictionary[gr.Blocks, list[str]] = weakref.WeakKeyD
 """Folders a page needs served besides Gradio's own (the rendered PDF pages and the original files)."""
 
 
-def _layout(documents: Sequence[Document], version: str) -> _Page:
+def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple[str, str]] = ()) -> _Page:
     """Lay out the page: the conversation on the left, filters, feedback and the collection beside it."""
     state = gr.State([])
     gr.HTML(
@@ -174,7 +175,7 @@ def _layout(documents: Sequence[Document], version: str) -> _Page:
                     up = gr.Button("Helpful", min_width=100, size="sm", elem_id="thumbs-up")
                     down = gr.Button("Not helpful", min_width=100, size="sm", elem_id="thumbs-down")
             with gr.Accordion(f"The collection ({len(documents)} reports)", open=False, elem_id="collection"):
-                gr.HTML(collection_html(documents))
+                gr.HTML(collection_html(documents, skipped))
                 gr.Markdown(f"Index version `{version}`")
     answer_json = gr.JSON(visible=False, label="Answer")
     return _Page(
@@ -200,7 +201,12 @@ def _filter_controls(documents: Sequence[Document]) -> list[gr.Dropdown]:
         years = year_choices(documents)
         date_from = gr.Dropdown(years, value="", label="From", min_width=100, elem_id="filter-from")
         date_to = gr.Dropdown(years, value="", label="To", min_width=100, elem_id="filter-to")
-    return [reports, publishers, kinds, date_from, date_to]
+    area_names = sorted({d.area for d in documents if d.area})
+    areas = gr.Dropdown(
+        area_names, value=[], multiselect=True, label="Council or area", elem_id="filter-areas",
+        visible=bool(area_names),
+    )
+    return [reports, publishers, kinds, date_from, date_to, areas]
 
 
 def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None = None) -> None:
@@ -220,9 +226,10 @@ def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None =
         kinds: list[str] | None,
         date_from: str | None,
         date_to: str | None,
+        areas: list[str] | None = None,
     ) -> tuple[list[dict[str, str]], list[Exchange], str, Any]:
         try:
-            filters = filters_from(doc_ids, publishers, kinds, date_from, date_to)
+            filters = filters_from(doc_ids, publishers, kinds, date_from, date_to, areas)
         except AssistantError as exc:
             gr.Warning(str(exc), title="Check the filters")
             return chat_messages(state), state, question, gr.skip()
@@ -249,8 +256,8 @@ def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None =
         off = gr.update(value=None, interactive=False)
         return [], [], "", "", off, off
 
-    def clear_filters() -> tuple[list[str], list[str], list[str], str, str]:
-        return [], [], [], "", ""
+    def clear_filters() -> tuple[list[str], list[str], list[str], str, str, list[str]]:
+        return [], [], [], "", "", []
 
     p = page
     pending: dict[str, Any] = {

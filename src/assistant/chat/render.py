@@ -192,16 +192,29 @@ def document_label(doc: Document) -> str:
     return f"{human_date(doc.date)} · {doc.publisher}: {doc.title}"
 
 
-def collection_html(documents: Sequence[Document]) -> str:
-    """The collection as a table: date, title, publisher, kind (oldest first, as given)."""
+def collection_html(documents: Sequence[Document], skipped: Sequence[tuple[str, str]] = ()) -> str:
+    """The collection as a table: date, title, publisher, kind, area where any document has one (oldest
+    first, as given); then the files that could not be read, each with its reason."""
+    with_area = any(d.area for d in documents)
     rows = "".join(
         f"<tr><td>{esc(human_date(d.date))}</td><td>{esc(d.title)}</td>"
-        f"<td>{esc(d.publisher)}</td><td>{esc(d.kind)}</td></tr>"
+        f"<td>{esc(d.publisher)}</td><td>{esc(d.kind)}</td>"
+        + (f"<td>{esc(d.area or '')}</td>" if with_area else "")
+        + "</tr>"
         for d in documents
     )
-    return (
+    area_head = '<th scope="col">Area</th>' if with_area else ""
+    table = (
         '<table class="collection"><thead><tr><th scope="col">Date</th><th scope="col">Title</th>'
-        f'<th scope="col">Publisher</th><th scope="col">Kind</th></tr></thead><tbody>{rows}</tbody></table>'
+        f'<th scope="col">Publisher</th><th scope="col">Kind</th>{area_head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+    if not skipped:
+        return table
+    items = "".join(f"<li><code>{esc(name)}</code>: {esc(reason)}</li>" for name, reason in skipped)
+    return (
+        f'{table}<div class="skipped"><p class="skipped-title">Not indexed ({len(skipped)} '
+        f'file{"s" if len(skipped) != 1 else ""})</p><ul>{items}</ul></div>'
     )
 
 

@@ -49,6 +49,7 @@ def filters_from(
     kinds: Sequence[str] | None,
     date_from: str | None,
     date_to: str | None,
+    areas: Sequence[str] | None = None,
 ) -> Filters:
     """The filter controls' values as ``Filters``; a range that ends before it starts is refused.
 
@@ -64,6 +65,7 @@ def filters_from(
         doc_ids=tuple(doc_ids or ()),
         publishers=tuple(publishers or ()),
         kinds=tuple(kinds or ()),
+        areas=tuple(areas or ()),
         date_from=start,
         date_to=end,
     )
