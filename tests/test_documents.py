@@ -115,7 +115,9 @@ def test_pdf_answers_cite_pages_and_boxes_with_quotes_found_at_their_span(mixed_
         assert c["boxes"] and all(box[0] == 1 and box[1] < box[3] and box[2] < box[4] for box in c["boxes"])
 
 
-def test_an_unchanged_pdf_is_not_read_again(mixed_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_pdf_is_not_read_again(
+    mixed_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index_dir = tmp_path / "index"
     build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
     shutil.copy(mixed_corpus / "testshire-2025.pdf", tmp_path / "keep.pdf")
