@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.evaluation.metrics import claims_text
+
 KINDS = ("overall", "care_leavers", "lead_inspector", "dates", "latest", "no_inspection")
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 #: Items per kind before the cap is shared out; the default cap gives about 50 of each.
@@ -333,7 +335,8 @@ def score_national(item: Mapping[str, Any], answer: Mapping[str, Any], by: str =
                    abstention=abstained, false_abstention=None)
         return row
     facts = list(item.get("facts") or [])
-    text = "" if abstained else str(answer.get("answer") or "")
+    # Without the source labels: a label carries its report's publication date, which is not a claim.
+    text = "" if abstained else claims_text(answer)
     row["right_report_first"] = first == item["doc_id"]
     row["fact_in_answer"] = fact_found(text, facts) if facts else None
     row["fact_from_right_report"] = (
