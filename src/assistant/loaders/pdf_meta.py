@@ -1,0 +1,159 @@
+"""What a PDF report states about itself: title, date, publisher and area, read with general patterns.
+
+Nothing here names a council, a place or a document; the rules are:
+
+- ``title``: the title block at the top of page 1 (the lines set larger than the body text, stopping at the
+  first "Label: value" line such as "Inspection dates: ..."); runs of one size are joined with spaces and
+  runs of different sizes with ": " ("London Borough of X: Inspection of children's social care services").
+  When page 1 has no such block, the metadata Title, if it reads like a title (several words, not "draft",
+  not a file name).
+- ``date``: a publication date stated on page 1 ("Report published: 7 July 2017"); otherwise the last day of
+  the inspection dates ("Inspection dates: 3 to 7 November 2025" -> 2025-11-07); "YYYY-MM" when only a
+  month is given.
+- ``publisher``: only when stated: the metadata Author when it is an organisation's name (has a word such as
+  Office, Council or Department, or is an acronym), else a sentence on page 1 or the last page of the form
+  "<Name> produces/publishes/has published this report".
+- ``area``: from the title: "Inspection of X local authority children's services", "Focused visit to X
+  children's services", "Inspection of X" (when X is a name, not "services for ..."); otherwise the title
+  block's first run when it is a name rather than the kind of report (the older reports put the council,
+  "London Borough of X", above "Inspection of services for children in need of help ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.loaders.pdf_lines import PdfLine
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+         "november", "december"),
+        start=1,
+    )
+}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_DAY_MONTH_YEAR = re.compile(rf"(?:(\d{{1,2}})\s+)?{_MONTH}\s+(\d{{4}})", re.IGNORECASE)
+_LABEL = re.compile(r"^[A-Z][A-Za-z’' ]{2,40}:(?:\s|$)")
+_PUBLISHED = re.compile(r"\bpublished:?\s+(.{0,60})", re.IGNORECASE)
+_INSPECTED = re.compile(r"\b(?:inspection|visit) dates?:?\s+(.{0,120})", re.IGNORECASE)
+_REPORT_KIND = re.compile(
+    r"^(?:(?:Re-?)?inspection|Focused visit|Monitoring visit|Joint targeted area inspection|Review|and)\b",
+    re.IGNORECASE,
+)
+_AREA_IN_TITLE = re.compile(
+    r"\b(?:(?:Re-?)?inspection|Focused visit|Monitoring visit)\s+(?:of|to)\s+(?!services\b|children|looked\b)"
+    r"(?P<area>[A-Z].+?)(?:\s+local authority)?(?:\s+children[’']s services|$)",
+    re.IGNORECASE,
+)
+_ORGANISATION = re.compile(
+    r"\b(?:Office|Council|Department|Agency|Inspectorate|Commission|Authority|Ministry|Trust|Board|Ltd|Limited)\b"
+)
+_STATES_PUBLISHER = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w’'-]+)(?:\s+(?:of|for|and|the|[A-Z][\w’'-]+))*)\s+"
+    r"(?:produces|publishes|has published|has produced)\s+this\s+(?:report|publication)"
+)
+
+
+def _iso(day: str | None, month: str, year: str) -> str:
+    mm = _MONTHS[month.lower()]
+    return f"{year}-{mm:02d}-{int(day):02d}" if day else f"{year}-{mm:02d}"
+
+
+def stated_date(page_text: str) -> str | None:
+    """The publication date stated on page 1, else the last day of the inspection dates (ISO).
+
+    Example:
+        >>> stated_date("Inspection dates: 3 to 7 November 2025\\nLead inspector: A B")
+        '2025-11-07'
+        >>> stated_date("Inspection date: 25 April – 18 May 2017\\nReport published: 7 July 2017")
+        '2017-07-07'
+    """
+    for pattern in (_PUBLISHED, _INSPECTED):
+        for match in pattern.finditer(page_text):
+            dates = list(_DAY_MONTH_YEAR.finditer(match.group(1)))
+            if dates:
+                day, month, year = dates[-1].groups()
+                return _iso(day, month, year)
+    return None
+
+
+def title_block(lines: Sequence[PdfLine], body_size: float) -> list[list[PdfLine]]:
+    """The title lines at the top of page 1, in runs of one font size."""
+    runs: list[list[PdfLine]] = []
+    for line in lines:
+        if line.size < 1.1 * body_size or _LABEL.match(line.text):
+            break
+        if runs and abs(runs[-1][-1].size - line.size) < 0.5:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _run_text(run: Sequence[PdfLine]) -> str:
+    return " ".join(line.text for line in run)
+
+
+def _usable_title(title: str) -> bool:
+    return len(title.split()) >= 3 and "draft" not in title.lower() and not re.search(r"\.docx?$|^Microsoft", title)
+
+
+def stated_area(runs: Sequence[Sequence[PdfLine]]) -> str | None:
+    """The council or area a report is about, read from its title block (rule in the module docstring).
+
+    Example:
+        >>> from assistant.loaders.pdf_lines import PdfLine
+        >>> run = lambda t, s: [PdfLine(1, 0, 0, 1, 1, 1, t, s, False)]
+        >>> stated_area([run("Inspection of Barnet local authority children’s services", 26)])
+        'Barnet'
+        >>> stated_area([run("London Borough of Barnet", 26), run("Inspection of children’s social care services", 16)])
+        'London Borough of Barnet'
+    """
+    joined = " ".join(_run_text(run) for run in runs)
+    match = _AREA_IN_TITLE.search(joined)
+    if match:
+        return match.group("area").strip(" ,:")
+    for run in runs:
+        text = _run_text(run)
+        if not _REPORT_KIND.match(text) and not _LABEL.match(text) and len(text.split()) <= 8:
+            return text
+    return None
+
+
+def stated_publisher(meta: Mapping[str, Any], texts: Sequence[str]) -> str | None:
+    """The publisher when the document names it (metadata Author of an organisation, or a sentence)."""
+    author = str(meta.get("Author") or "").strip()
+    if author and (_ORGANISATION.search(author) or re.fullmatch(r"[A-Z]{3,}", author)):
+        return author
+    for text in texts:
+        match = _STATES_PUBLISHER.search(" ".join(text.split()))
+        if match:
+            return match.group("name")
+    return None
+
+
+def read_meta(meta: Mapping[str, Any], first: Sequence[PdfLine], last_text: str, body_size: float) -> dict[str, str]:
+    """The ``meta`` of ``LoadedText``: only the keys the document gives a value for."""
+    runs = title_block(first, body_size)
+    first_text = "\n".join(line.text for line in first)
+    out: dict[str, str] = {}
+    title = ": ".join(_run_text(run) for run in runs)
+    meta_title = str(meta.get("Title") or "").strip()
+    if title:
+        out["title"] = title
+    elif _usable_title(meta_title):
+        out["title"] = meta_title
+    date = stated_date(first_text)
+    if date:
+        out["date"] = date
+    publisher = stated_publisher(meta, (first_text, last_text))
+    if publisher:
+        out["publisher"] = publisher
+    area = stated_area(runs)
+    if area:
+        out["area"] = area
+    return out
