@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: app test eval index install browser lint bench clean
+.PHONY: app test eval index install browser lint bench bench-ingest clean
 
 app: index  ## Serve the chat on http://127.0.0.1:7860 (builds the index when needed)
 	$(BIN)/assistant serve
@@ -23,6 +23,9 @@ eval: index  ## Score the gold set: prints the table, writes eval/report.md and 
 
 bench: index  ## Warm query latency benchmark
 	$(BIN)/python benchmarks/latency.py
+
+bench-ingest: install  ## Where ingest time goes: a cold build of the national reports (or corpus/), then one added
+	$(BIN)/python benchmarks/ingest.py
 
 index: install  ## Build or refresh ./index from ./corpus (no-op when current)
 	$(BIN)/assistant ingest --if-needed

@@ -60,6 +60,9 @@ class Manifest:
     build_seconds: float
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
     """Files not indexed: file name -> {"sha256", "reason"}; an unchanged skipped file is not news."""
+    work: dict[str, float] = field(default_factory=dict)
+    """Where the build's time went (seconds reading, splitting, embedding) and how much it did afresh
+    (files read, texts embedded) or reused from the previous index."""
 
     @property
     def index_version(self) -> str:
@@ -212,7 +215,9 @@ def build_index(
     it was built with the same model, so editing one report re-embeds only that report's new text.
     """
     started = time.perf_counter()
-    loaded = load_corpus(Path(corpus_dir), cache=_reusable_extractions(Path(index_dir)))
+    extractions = _reusable_extractions(Path(index_dir))
+    loaded = load_corpus(Path(corpus_dir), cache=extractions)
+    read_s = time.perf_counter() - started
     for warning in loaded.warnings:
         if on_warning:
             on_warning(warning)
@@ -226,6 +231,7 @@ def build_index(
         offset = len(sentences)
         passages.extend(ps)
         sentences.extend(Sentence(s.sentence_id + offset, *_rest(s)) for s in ss)
+    split_s = time.perf_counter() - started - read_s
 
     docs = {d.doc_id: d for d in loaded.documents}
     # The document's title helps the embedding place a passage ("the focused visit letter") but, repeated
@@ -234,8 +240,10 @@ def build_index(
     dense_texts = [embedding_text(p, docs[p.doc_id], with_title=True) for p in passages]
     sentence_texts = [s.text for s in sentences]
     cache = _reusable_vectors(Path(index_dir), embedder)
-    vectors = _embed_with_cache(dense_texts + sentence_texts, embedder, cache, show_progress)
+    embed_started = time.perf_counter()
+    vectors, embedded = _embed_with_cache(dense_texts + sentence_texts, embedder, cache, show_progress)
     passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
+    embed_s = time.perf_counter() - embed_started
 
     files, catalog = corpus_fingerprint(Path(corpus_dir))
     indexed = {d.filename for d in loaded.documents}
@@ -252,6 +260,14 @@ def build_index(
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 2),
         skipped={s.filename: {"sha256": s.sha256, "reason": s.reason} for s in loaded.skipped},
+        work={
+            "read_seconds": round(read_s, 2),
+            "split_seconds": round(split_s, 2),
+            "embed_seconds": round(embed_s, 2),
+            "files_read": sum(1 for d in loaded.documents if d.sha256 not in extractions),
+            "texts_embedded": embedded,
+            "texts_reused": len(dense_texts) + len(sentence_texts) - embedded,
+        },
     )
     _write_atomically(
         Path(index_dir), manifest, loaded, passages, sentences, passage_vectors, sentence_vectors,
@@ -322,7 +338,8 @@ def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
 
 def _embed_with_cache(
     texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray], show_progress: bool
-) -> np.ndarray:
+) -> tuple[np.ndarray, int]:
+    """The vectors of ``texts``, embedding only those not in ``cache``; and how many were embedded."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     todo = [i for i, t in enumerate(texts) if _text_key(t) not in cache]
     for i, t in enumerate(texts):
@@ -331,7 +348,7 @@ def _embed_with_cache(
     if todo:
         log.info("Embedding %d new text(s), reusing %d", len(todo), len(texts) - len(todo))
         out[todo] = embedder.embed([texts[i] for i in todo], show_progress=show_progress)
-    return out
+    return out, len(todo)
 
 
 def _write_atomically(
