@@ -33,14 +33,16 @@ pytestmark = [
 HTML_PAGES = {"birmingham-2012-10-19.pdf", "bromley-2012-08-17.pdf", "rotherham-2012-08-10.pdf"}
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
 # Reports that cannot pass a check for a reason in the report itself: {file: {check: reason}}.
-KNOWN_EXCEPTIONS: dict[str, dict[str, str]] = {}
+KNOWN_EXCEPTIONS: dict[str, dict[str, str]] = {
+    "windsor-maidenhead-2020-02-24.pdf": {"numbering": "the report itself goes from paragraph 14 to 16"},
+}
 
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:\.\s*|\s+)(?=\S)")
 _DATE_LINE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b")
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"\d+", " ", text.lower()).split())
+    return " ".join(re.sub(r"\d+", " ", text).split())  # case kept: "the last inspection of X" is not a footer
 
 
 def paragraph_numbers(text: str) -> list[tuple[int, ...]]:
@@ -156,7 +158,7 @@ def test_html_error_pages_are_not_sniffed_as_pdf(results: dict[str, dict[str, An
 
 def test_every_real_pdf_loads(results: dict[str, dict[str, Any]]) -> None:
     failed = {name: r["skipped"] for name, r in results.items() if "skipped" in r}
-    assert not failed
+    assert not failed, failed
     assert len([r for r in results.values() if "seconds" in r]) == len(results) - len(HTML_PAGES)
 
 
@@ -164,12 +166,12 @@ def test_numbered_paragraphs_come_in_sequence(results: dict[str, dict[str, Any]]
     failed = {name: r["breaks"] for name, r in results.items() if r.get("breaks")}
     passed = len([r for r in results.values() if "breaks" in r]) - len(failed)
     print(f"\nnumbering in sequence: {passed} reports")
-    assert not _failing(results, "numbering", failed)
+    assert not _failing(results, "numbering", failed), failed
 
 
 def test_no_passage_holds_a_running_header_or_footer(results: dict[str, dict[str, Any]]) -> None:
     failed = {name: r["running_in_passages"] for name, r in results.items() if r.get("running_in_passages")}
-    assert not _failing(results, "running", failed)
+    assert not _failing(results, "running", failed), failed
 
 
 def test_judgement_table_pairs_overall_effectiveness_with_its_grade(results: dict[str, dict[str, Any]]) -> None:
@@ -185,4 +187,4 @@ def test_judgement_table_pairs_overall_effectiveness_with_its_grade(results: dic
             failed[name] = (grade, rows)
     print(f"\njudgement tables: {checked - len(failed)} of {checked} pair overall effectiveness with its grade")
     assert checked > 0
-    assert not _failing(results, "table", failed)
+    assert not _failing(results, "table", failed), failed

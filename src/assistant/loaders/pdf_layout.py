@@ -34,6 +34,7 @@ _BULLET_SIGNS = "•◼▪■●◦○‣⁃➢►▶✓✔\uf0b7\uf0a7\uf06e\uf
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+)\s+\S")
 _PAGE_NUMBER = re.compile(r"(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?|[ivxlc]+", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_NOTE_NUMBER = re.compile(r"^\d{1,3}\s+(?=\S)")
 _SUSPENDED = {"and", "or", "to"}  # "16- to 17-year-olds": the hyphen is followed by a space
 
 
@@ -107,10 +108,16 @@ def split_footnotes(page: PageContent, size: float) -> tuple[list[PdfLine], list
     if cut == 0 or cut == len(lines) or (page.rows and max(r.top for r in page.rows) > lines[cut].top):
         return lines, []
     notes: list[list[PdfLine]] = []
+    marker = False
     for line in lines[cut:]:
+        if line.text.isdigit():  # a footnote's number set on a line of its own: the start of a note
+            marker = True
+            continue
         gap = line.top - notes[-1][-1].bottom if notes else 0.0
-        if not notes or line.marked or gap > 0.5 * line.size:
+        numbered = bool(_NOTE_NUMBER.match(line.text)) and bool(notes and _TERMINAL.search(notes[-1][-1].text))
+        if not notes or marker or line.marked or gap > 0.5 * line.size or numbered:
             notes.append([line])
+            marker = False
         else:
             notes[-1].append(line)
     return lines[:cut], notes
@@ -165,8 +172,10 @@ class _Writer:
             return
         self._separate(para.kind)
         texts = [ln.text for ln in para.lines]
+        if para.kind == "note":  # a footnote's own number, when printed on the baseline, is its marker
+            texts[0] = _NOTE_NUMBER.sub("", texts[0]) or texts[0]
         if para.kind == "bullet":
-            texts[0] = "- " + _strip_bullet(texts[0])
+            texts[0] = "- " + (_strip_bullet(texts[0]) if _is_bullet(texts[0]) else texts[0])
         self._flow(para.lines, texts)
         self.prev_kind = para.kind
 
@@ -204,6 +213,19 @@ def _heading_kind(para: _Para) -> str:
     return "text"
 
 
+def _unmarked_item(line: PdfLine, para: _Para | None, unmarked_x: float | None) -> bool:
+    """Whether ``line`` opens an item of a list printed without bullet signs: indented under a lead-in
+    ending with ":" ("Of this number:" / "26 live in residential homes") or deeper than a bullet's text, or
+    level with such items."""
+    if para is None or para.kind not in ("text", "numbered", "bullet"):
+        return False
+    if unmarked_x is not None and abs(line.x0 - unmarked_x) <= 2:
+        return True
+    if para.kind == "bullet":  # sub-items sit deeper than the bullet's own text
+        return line.x0 > max(para.lines[-1].x0, para.lines[0].x0 + 20) + 3
+    return para.last_text.endswith(":") and line.x0 > para.lines[-1].x0 + 3
+
+
 def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
     """The document's text and its lines, from its pages (see the module docstring for the rules)."""
     size = body_size(pages)
@@ -232,6 +254,7 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
         items.sort(key=lambda item: item.top)
         first_on_page = True
         prev_line: PdfLine | None = None
+        unmarked_x: float | None = None  # left edge of the items of a list printed without bullet signs
         for item in items:
             if isinstance(item, TableRow):
                 close("row")
@@ -241,13 +264,19 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
             line = item
             style = _style(line, size)
             opens = _starts(line)
-            # A number indented like the paragraph's own text ("... aged under / 18. This") continues it.
-            if para is not None and para.kind == "numbered" == opens and line.x0 > para.lines[0].x0 + 3:
+            # A number indented like the paragraph's own text ("... a rate of / 46.2 per") continues it.
+            if (
+                opens == "numbered"
+                and para is not None
+                and para.kind in ("text", "numbered", "bullet")
+                and line.x0 > para.lines[0].x0 + 3
+            ):
                 opens = None
             same_look = style == para_style and para is not None and abs(line.size - para.lines[-1].size) <= 1
+            item = opens is None and style == "body" and _unmarked_item(line, para, unmarked_x)
             if para is not None and opens is None and same_look and para.kind not in ("row", "note"):
                 if first_on_page:
-                    carry = para.kind != "heading" and (
+                    carry = not item and para.kind != "heading" and (
                         not _TERMINAL.search(para.last_text) or line.text[:1].islower()
                     )
                 else:
@@ -256,11 +285,15 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
                     carry = 0 <= gap <= 0.45 * max(line.size, prev_line.size) or (
                         -0.5 * line.size <= gap < 0 and line.x0 >= para.lines[-1].x0 - 1
                     )
+                # "there have been:" / "75 adoptions;" / "11 children became ...;": the figures of a list
+                # written as one sentence continue it (and must not read as paragraph numbers).
+                carry = carry or (not item and line.text[:1].isdigit() and para.last_text[-1:] in ";:,")
                 if carry:
                     para.lines.append(line)
                     prev_line, first_on_page = line, False
                     continue
-            kind = opens or ("heading" if style == "heading" else "text")
+            kind = opens or ("bullet" if item else "heading" if style == "heading" else "text")
+            unmarked_x = (unmarked_x or line.x0) if item else None
             close(kind)
             para = _Para(kind, [line])
             para_style = style

@@ -64,7 +64,7 @@ def _baseline(char: Char) -> float:
 def _groups(chars: Iterable[Char]) -> list[_Group]:
     """Visible upright characters clustered by baseline, top to bottom."""
     keyed = sorted(
-        ((_baseline(c), c) for c in chars if c.get("upright", True) and not str(c["text"]).isspace()),
+        ((_baseline(c), c) for c in chars if c.get("upright", True)),
         key=lambda item: item[0],
     )
     groups: list[_Group] = []
@@ -76,25 +76,33 @@ def _groups(chars: Iterable[Char]) -> list[_Group]:
     return groups
 
 
+def _visible(chars: Sequence[Char]) -> list[Char]:
+    return [c for c in chars if not str(c["text"]).isspace()]
+
+
 def _size(chars: Sequence[Char]) -> float:
-    counts = Counter(round(float(c["size"]), 1) for c in chars)
+    counts = Counter(round(float(c["size"]), 1) for c in _visible(chars) or chars)
     return counts.most_common(1)[0][0]
 
 
 def _raised_into(small: _Group, groups: list[_Group]) -> _Group | None:
     """The line a group of small characters is a superscript of, if it is one."""
-    size = max(float(c["size"]) for c in small.chars)
-    x0 = min(float(c["x0"]) for c in small.chars)
-    x1 = max(float(c["x1"]) for c in small.chars)
+    visible = _visible(small.chars)
+    if not visible:
+        return None
+    size = max(float(c["size"]) for c in visible)
+    x0 = min(float(c["x0"]) for c in visible)
+    x1 = max(float(c["x1"]) for c in visible)
     for other in groups:
         if other is small:
             continue
         other_size = _size(other.chars)
         rise = other.baseline - small.baseline
-        if not (0.5 < rise <= 0.8 * other_size and size <= 0.85 * other_size):
+        if not (0.5 < rise <= 0.8 * other_size and size <= 0.9 * other_size):
             continue
-        ox0 = min(float(c["x0"]) for c in other.chars)
-        ox1 = max(float(c["x1"]) for c in other.chars)
+        seen = _visible(other.chars) or other.chars
+        ox0 = min(float(c["x0"]) for c in seen)
+        ox1 = max(float(c["x1"]) for c in seen)
         if x1 >= ox0 - other_size and x0 <= ox1 + other_size:
             return other
     return None
@@ -108,14 +116,18 @@ def _is_marker(text: str) -> bool:
 def _text(chars: Sequence[Char]) -> str:
     out: list[str] = []
     prev: Char | None = None
+    spaced = False  # a space or tab character printed since the last visible one ("82.<tab>Since")
     for char in chars:
         text = str(char["text"])
+        if text.isspace():
+            spaced = True
+            continue
         if prev is not None:
             gap = float(char["x0"]) - float(prev["x1"])
-            if gap > _SPACE_GAP * max(float(char["size"]), float(prev["size"])):
+            if spaced or gap > _SPACE_GAP * max(float(char["size"]), float(prev["size"])):
                 out.append(" ")
         out.append(_LIGATURES.get(text, text))
-        prev = char
+        prev, spaced = char, False
     return "".join(out)
 
 
@@ -143,20 +155,22 @@ def page_lines(chars: Iterable[Char], page: int) -> list[PdfLine]:
     markers: dict[int, list[float]] = {}
     kept: list[_Group] = []
     for group in groups:
-        host = _raised_into(group, groups) if len(group.chars) <= 6 else None
+        host = _raised_into(group, groups) if len(_visible(group.chars)) <= 6 else None
         if host is None:
             kept.append(group)
             continue
-        text = "".join(str(c["text"]) for c in group.chars)
+        visible = _visible(group.chars)
+        text = "".join(str(c["text"]) for c in visible)
         if _is_marker(text):
-            markers.setdefault(id(host), []).append(max(float(c["x1"]) for c in group.chars))
+            markers.setdefault(id(host), []).append(max(float(c["x1"]) for c in visible))
         else:  # "1st", "2nd": raised letters belong to their words
             host.chars.extend(group.chars)
     lines: list[PdfLine] = []
     for group in kept:
-        chars_ = _dedupe(group.chars)
-        text = _text(chars_).strip()
-        if not text:
+        ordered = _dedupe(group.chars)
+        text = _text(ordered).strip()
+        chars_ = _visible(ordered)
+        if not text or not chars_:
             continue
         x0 = min(float(c["x0"]) for c in chars_)
         letters = [c for c in chars_ if str(c["text"]).isalpha()] or chars_
