@@ -273,10 +273,10 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
             ):
                 opens = None
             same_look = style == para_style and para is not None and abs(line.size - para.lines[-1].size) <= 1
-            item = opens is None and style == "body" and _unmarked_item(line, para, unmarked_x)
+            list_item = opens is None and style == "body" and _unmarked_item(line, para, unmarked_x)
             if para is not None and opens is None and same_look and para.kind not in ("row", "note"):
                 if first_on_page:
-                    carry = not item and para.kind != "heading" and (
+                    carry = not list_item and para.kind != "heading" and (
                         not _TERMINAL.search(para.last_text) or line.text[:1].islower()
                     )
                 else:
@@ -287,13 +287,13 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
                     )
                 # "there have been:" / "75 adoptions;" / "11 children became ...;": the figures of a list
                 # written as one sentence continue it (and must not read as paragraph numbers).
-                carry = carry or (not item and line.text[:1].isdigit() and para.last_text[-1:] in ";:,")
+                carry = carry or (not list_item and line.text[:1].isdigit() and para.last_text[-1:] in ";:,")
                 if carry:
                     para.lines.append(line)
                     prev_line, first_on_page = line, False
                     continue
-            kind = opens or ("bullet" if item else "heading" if style == "heading" else "text")
-            unmarked_x = (unmarked_x or line.x0) if item else None
+            kind = opens or ("bullet" if list_item else "heading" if style == "heading" else "text")
+            unmarked_x = (unmarked_x or line.x0) if list_item else None
             close(kind)
             para = _Para(kind, [line])
             para_style = style
