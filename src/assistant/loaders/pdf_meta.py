@@ -37,6 +37,7 @@ _MONTHS = {
 }
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _DAY_MONTH_YEAR = re.compile(rf"(?:(\d{{1,2}})\s+)?{_MONTH}\s+(\d{{4}})", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _LABEL = re.compile(r"^[A-Z][A-Za-z’' ]{2,40}:(?:\s|$)")
 _PUBLISHED = re.compile(r"\bpublished:?\s+(.{0,60})", re.IGNORECASE)
 _INSPECTED = re.compile(r"\b(?:inspection|visit) dates?:?\s+(.{0,120})", re.IGNORECASE)
@@ -71,13 +72,29 @@ def stated_date(page_text: str) -> str | None:
         '2025-11-07'
         >>> stated_date("Inspection date: 25 April – 18 May 2017\\nReport published: 7 July 2017")
         '2017-07-07'
+        >>> stated_date("Inspection date: 1/06/2015 – 25/06/2015\\nReport published: 10/08/2015")
+        '2015-08-10'
     """
     for pattern in (_PUBLISHED, _INSPECTED):
         for match in pattern.finditer(page_text):
-            dates = list(_DAY_MONTH_YEAR.finditer(match.group(1)))
-            if dates:
-                day, month, year = dates[-1].groups()
-                return _iso(day, month, year)
+            found = _last_date(match.group(1))
+            if found:
+                return found
+    return None
+
+
+def _last_date(text: str) -> str | None:
+    """The last date written in ``text``, "7 July 2017" or (day first, as in UK reports) "25/11/2016"."""
+    named = list(_DAY_MONTH_YEAR.finditer(text))
+    numeric = list(_NUMERIC_DATE.finditer(text))
+    last_named = named[-1] if named else None
+    last_numeric = numeric[-1] if numeric else None
+    if last_numeric and (last_named is None or last_numeric.start() > last_named.start()):
+        day, month, year = (int(g) for g in last_numeric.groups())
+        return f"{year}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if last_named:
+        day_, month_, year_ = last_named.groups()
+        return _iso(day_, month_, year_)
     return None
 
 
