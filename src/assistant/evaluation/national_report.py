@@ -38,8 +38,9 @@ def fmt(value: Any) -> str:
     return "-" if value is None else f"{float(value):.3f}"
 
 
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], text_columns: int = 1) -> str:
+    """A Markdown table: the first ``text_columns`` columns left-aligned, the figures right-aligned."""
+    rule = "|" + "|".join("---" if i < text_columns else "---:" for i in range(len(header))) + "|"
     lines = ["| " + " | ".join(header) + " |", rule]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -132,7 +133,7 @@ def _misses_md(result: NationalResult) -> str:
         rows.append([_cell(item["question"]), _cell(expected), _cell(_cited(miss["answer"]))])
     if not rows:
         return "None."
-    return _md_table(["question", "expected", "cited first"], rows)
+    return _md_table(["question", "expected", "cited first"], rows, text_columns=3)
 
 
 def render_markdown(result: NationalResult) -> str:
@@ -162,7 +163,7 @@ def render_markdown(result: NationalResult) -> str:
         "",
         "## Per kind of question",
         "",
-        _md_table(["kind", "n", "metric", *names], _kind_rows(result)),
+        _md_table(["kind", "n", "metric", *names], _kind_rows(result), text_columns=1),
         "",
         "## Table facts not found in the report's text",
         "",
