@@ -170,8 +170,10 @@ def _heading_text(line: _Line) -> str:
 
 
 def _units(text: str, headings: frozenset[int] = frozenset()) -> Iterator[_Unit]:
-    """Walk the lines once, yielding layout units in order. Lines starting at an offset in ``headings``
-    are headings whatever their wording (their file marked them so)."""
+    """Walk the lines once, yielding layout units in order. When the document's file marked its headings
+    (``headings``: the offsets where they start, found by style or font), those lines and only those are
+    headings, whatever their wording ("What needs to improve?"); otherwise headings are read from the
+    layout (``_is_heading``)."""
     lines = _lines(text)
     section: str | None = None
     paragraph: str | None = None  # the last numbered paragraph of the section; bullets inherit it
@@ -182,7 +184,7 @@ def _units(text: str, headings: frozenset[int] = frozenset()) -> Iterator[_Unit]
         if _is_blank(line):
             i += 1
             continue
-        if line.start in headings or _is_heading(lines, i):
+        if (line.start in headings) if headings else _is_heading(lines, i):
             section, paragraph = _heading_text(line), None
             i += 1
             continue

@@ -100,8 +100,8 @@ class PdfLoader:
             raise SkipFile(_reason(exc)) from exc
         if not any(page.lines or page.rows for page in pages):
             raise SkipFile(_NO_TEXT)
-        text, lines = compose(pages)
+        text, lines, headings = compose(pages)
         clean = drop_running_lines(pages)
         last = clean[-1].lines if clean else ()
         info = read_meta(meta, clean[0].lines, "\n".join(ln.text for ln in last), body_size(pages))
-        return LoadedText(text=text, lines=lines, meta=info, page_count=len(pages))
+        return LoadedText(text=text, lines=lines, meta=info, page_count=len(pages), headings=headings)

@@ -139,6 +139,7 @@ class _Writer:
         self.parts: list[str] = []
         self.length = 0
         self.lines: list[TextLine] = []
+        self.headings: list[int] = []  # where each heading line starts in the text
         self.prev_kind: str | None = None
 
     def _put(self, text: str, line: PdfLine | None = None) -> None:
@@ -171,6 +172,8 @@ class _Writer:
             self._row(para.row)
             return
         self._separate(para.kind)
+        if para.kind == "heading":
+            self.headings.append(self.length)
         texts = [ln.text for ln in para.lines]
         if para.kind == "note":  # a footnote's own number, when printed on the baseline, is its marker
             texts[0] = _NOTE_NUMBER.sub("", texts[0]) or texts[0]
@@ -206,11 +209,14 @@ def _starts(line: PdfLine) -> str | None:
     return None
 
 
+_LABELLED = re.compile(r"[^:]{2,40}:\s+\S")  # "Inspection dates: 13 to 24 May 2019": a fact, not a heading
+
+
 def _heading_kind(para: _Para) -> str:
     text = " ".join(ln.text for ln in para.lines)
-    if len(text) <= 160 and not text.endswith(".") and any(c.isalpha() for c in text):
-        return "heading"
-    return "text"
+    if len(text) > 160 or text.endswith(".") or not any(c.isalpha() for c in text) or _LABELLED.match(text):
+        return "text"
+    return "heading"
 
 
 def _unmarked_item(line: PdfLine, para: _Para | None, unmarked_x: float | None) -> bool:
@@ -226,8 +232,9 @@ def _unmarked_item(line: PdfLine, para: _Para | None, unmarked_x: float | None) 
     return para.last_text.endswith(":") and line.x0 > para.lines[-1].x0 + 3
 
 
-def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
-    """The document's text and its lines, from its pages (see the module docstring for the rules)."""
+def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...], tuple[int, ...]]:
+    """The document's text, its lines and where its headings start, from its pages (see the module
+    docstring for the rules)."""
     size = body_size(pages)
     writer = _Writer()
     pending: list[list[PdfLine]] = []
@@ -300,5 +307,5 @@ def compose(pages: Sequence[PageContent]) -> tuple[str, tuple[TextLine, ...]]:
             prev_line, first_on_page = line, False
         pending.extend(notes)
     close()
-    return writer.text(), tuple(writer.lines)
+    return writer.text(), tuple(writer.lines), tuple(writer.headings)
 
