@@ -7,7 +7,10 @@ browser gets its own conversation. Serving it (host, port, credentials) is :mod:
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ from assistant.errors import AssistantError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.text import human_date  # noqa: E402
 from assistant.types import Document  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 TITLE = "West Sussex children's services: ask the reports"
 EXAMPLES = (
@@ -109,11 +114,20 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
         >>> serve(demo, Settings.load())                        # doctest: +SKIP
     """
     documents = assistant.documents()
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+    # Gradio's copies of briefings (its cache) are deleted after an hour, and all of them when the server stops.
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         page = _layout(documents, assistant.index_version)
-        _wire_asking(page, assistant)
+        _wire_asking(page, assistant, demo)
         _wire_feedback(page, settings, assistant.index_version)
+    # Several members ask at once: up to ``workers`` events of each kind run side by side (Gradio's default is
+    # one at a time). Answering is thread-safe (Assistant.ask reads only; the embedder guards its tokenizer).
+    demo.queue(default_concurrency_limit=workers(settings))
     return demo
+
+
+def workers(settings: Settings) -> int:
+    """How many answers the chat computes at once: ``settings.workers``, or one per core when it is 0."""
+    return settings.workers or os.cpu_count() or 1
 
 
 def _layout(documents: Sequence[Document], version: str) -> _Page:
@@ -190,10 +204,17 @@ def _filter_controls(documents: Sequence[Document]) -> list[gr.Dropdown]:
     return [reports, publishers, kinds, date_from, date_to]
 
 
-def _wire_asking(page: _Page, assistant: AskService) -> None:
-    """Ask (button, Enter or an example): show it pending, answer it, then refresh the briefing files."""
+def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks) -> None:
+    """Ask (button, Enter or an example): show it pending, answer it, then refresh the briefing files.
+
+    Bad input raises ``gr.Error``, so an API caller gets the message too (not only a toast); the step after
+    answering always runs, puts the conversation back as it is, re-enables Ask and never leaves a stale
+    briefing behind, whatever failed.
+    """
     version = assistant.index_version
-    briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")  # removed with the page
+    # Each browser session writes its briefings into its own folder, removed when the session ends (the tab
+    # closes) and, with the whole folder, when the server stops.
+    briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")
 
     def start(text: str, state: list[Exchange]) -> tuple[list[dict[str, str]], dict[str, Any]]:
         pending = text if text and text.strip() else None
@@ -211,23 +232,38 @@ def _wire_asking(page: _Page, assistant: AskService) -> None:
         try:
             filters = filters_from(doc_ids, publishers, kinds, date_from, date_to)
         except AssistantError as exc:
-            gr.Warning(str(exc), title="Check the filters")
-            return chat_messages(state), state, question, gr.skip()
+            raise gr.Error(str(exc), title="Check the filters", print_exception=False) from None
         result = answer_turn(assistant, question, state, filters)
         if result.exchange is None:
-            gr.Warning(result.error or "The question could not be answered.", title="Not asked")
-            return chat_messages(state), state, question, gr.skip()
+            raise gr.Error(result.error or "The question could not be answered.", title="Not asked",
+                           print_exception=False)
         new_state = [*state, result.exchange]
         return chat_messages(new_state), new_state, "", result.exchange.answer.to_dict()
 
-    def finish(state: list[Exchange]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        files = briefing_files(state, version, Path(briefing_dir.name))
+    def finish(
+        state: list[Exchange], shown: list[Any] | None, request: gr.Request
+    ) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        # After a refused question the chat still shows it as pending: show the conversation as it is.
+        chat = gr.skip() if len(shown or []) == 2 * len(state) else chat_messages(state)
+        try:
+            files = briefing_files(state, version, session_folder(Path(briefing_dir.name), request.session_hash))
+        except Exception:  # the chat must stay usable, and never offer a briefing of an earlier conversation
+            log.exception("Writing the briefing failed")
+            gr.Warning("The briefing could not be written for this conversation; the chat still works.",
+                       title="Briefing")
+            files = None
         md, docx = files if files else (None, None)
         return (
+            chat,
             gr.update(interactive=True, value="Ask"),
             gr.update(value=docx, interactive=files is not None),
             gr.update(value=md, interactive=files is not None),
         )
+
+    def forget(request: gr.Request) -> None:
+        shutil.rmtree(session_folder(Path(briefing_dir.name), request.session_hash), ignore_errors=True)
+
+    demo.unload(forget)
 
     def pick_example(evt: gr.SelectData) -> str:
         return str(evt.value.get("text", "")) if isinstance(evt.value, dict) else str(evt.value)
@@ -251,7 +287,8 @@ def _wire_asking(page: _Page, assistant: AskService) -> None:
             show_progress="minimal", api_name="respond" if public else None,
             api_visibility="public" if public else "private",
         ).then(
-            finish, [p.state], [p.send, p.word, p.markdown], api_visibility="private", show_progress="hidden"
+            finish, [p.state, p.chatbot], [p.chatbot, p.send, p.word, p.markdown], api_visibility="private",
+            show_progress="hidden",
         ).then(None, js=SCROLL_TO_LATEST)
 
     chain(p.send.click(**pending), public=True)  # the /respond endpoint of gradio_client
@@ -292,6 +329,12 @@ def _wire_feedback(page: _Page, settings: Settings, version: str) -> None:
     page.chatbot.like(like, inputs, outputs, api_visibility="private")
     page.up.click(thumbs_up, inputs, outputs, api_visibility="private")
     page.down.click(thumbs_down, inputs, outputs, api_visibility="private")
+
+
+def session_folder(root: Path, session_hash: str | None) -> Path:
+    """The folder of one browser session's briefings under ``root`` (named by a hash: the session id comes
+    from the browser, so it never becomes a path itself)."""
+    return root / hashlib.sha256((session_hash or "anonymous").encode("utf-8", "replace")).hexdigest()[:24]
 
 
 def _span(documents: Sequence[Document]) -> str:
