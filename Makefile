@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: app test eval index install browser lint bench clean
+.PHONY: app test eval index install browser lint bench load clean
 
 app: index  ## Serve the chat on http://127.0.0.1:7860 (builds the index when needed)
 	$(BIN)/assistant serve
@@ -23,6 +23,9 @@ eval: index  ## Score the gold set: prints the table, writes eval/report.md and 
 
 bench: index  ## Warm query latency benchmark
 	$(BIN)/python benchmarks/latency.py
+
+load: index  ## Load benchmark: 1, 16 and 50 chat sessions at once on 127.0.0.1, checked against one user's answers
+	$(BIN)/python benchmarks/load.py --sessions $(or $(SESSIONS),1,16,50)
 
 index: install  ## Build or refresh ./index from ./corpus (no-op when current)
 	$(BIN)/assistant ingest --if-needed

@@ -82,9 +82,12 @@ def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
     """
     if debug:
         os.environ["ASSISTANT_DEBUG"] = "1"
-    logging.basicConfig(
-        level=logging.DEBUG if _debug() else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    level = logging.DEBUG if _debug() else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # The handler's own level too: a library may set its logger to DEBUG when it is imported (bm25s does,
+    # after this runs), and a logger's level alone would then let its debug lines through.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     for noisy in ("faiss", "sentence_transformers", "httpx", "bm25s", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not _debug() else logging.DEBUG)
     # Our own warnings go through _warn once; keep the library's copy of them quiet.
