@@ -71,7 +71,7 @@ def clean_question(question: object, max_chars: int) -> str:
         InvalidQuestionError: not text, empty (once cleaned), or longer than ``max_chars``.
     """
     if isinstance(question, bytes | bytearray):
-        question = clean_text(question)
+        question = clean_text(bytes(question))
     if not isinstance(question, str):
         raise InvalidQuestionError(
             f"The question must be text, not {type(question).__name__}. Example: \"When was the focused visit?\""
@@ -177,7 +177,7 @@ def clean_filters(filters: object) -> Filters:
         )
         if not ok:
             raise InvalidFilterError(f"The filter {key!r} must be text or a list of texts, not {value!r:.60}.")
-    coerced = Filters.coerce(filters)  # type: ignore[arg-type]  # checked above
+    coerced = Filters.coerce(filters)
     start, end = check_date_range(coerced.date_from, coerced.date_to)
     return replace(
         coerced,
@@ -226,5 +226,5 @@ def _xml_safe_fields(value: T) -> T:
             new = _xml_safe_fields(old)
             if new is not old:
                 changes[f.name] = new
-        return replace(value, **changes) if changes else value  # type: ignore[type-var]
+        return replace(value, **changes) if changes else value
     return value

@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -81,11 +81,11 @@ class MiniLMEmbedder:
         self._threads_lock = threading.Lock()
         preprocess = self._model.preprocess
 
-        def locked_preprocess(*args: object, **kwargs: object) -> object:
+        def locked_preprocess(*args: Any, **kwargs: Any) -> Any:
             with self._tokenizer_lock:
                 return preprocess(*args, **kwargs)
 
-        self._model.preprocess = locked_preprocess  # type: ignore[method-assign,assignment]
+        self._model.preprocess = locked_preprocess  # type: ignore[method-assign]
 
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:

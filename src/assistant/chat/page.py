@@ -30,6 +30,7 @@ from assistant.chat.render import (  # noqa: E402
     year_choices,
 )
 from assistant.chat.turns import AskService, answer_position, answer_turn, briefing_files, filters_from, rate  # noqa: E402
+from assistant.cleaning import clean_text  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.text import human_date  # noqa: E402
@@ -217,7 +218,7 @@ def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks) -> None:
     briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")
 
     def start(text: str, state: list[Exchange]) -> tuple[list[dict[str, str]], dict[str, Any]]:
-        pending = text if text and text.strip() else None
+        pending = clean_text(text) if text and text.strip() else None
         return chat_messages(state, pending), gr.update(interactive=False, value="Working…")
 
     def respond(
