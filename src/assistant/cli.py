@@ -287,6 +287,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, index_dir: Pat
           corpus_dir: Path | None) -> None:
     """Serve the chat page (builds the index first when needed).
 
+    Answers up to one question per core at once (ASSISTANT_WORKERS to change); stop it with Ctrl-C or
+    `kill`, which removes the conversations' briefing files. Failed sign-ins are slowed, then refused.
+
     \b
     Examples:
       assistant serve

@@ -102,6 +102,7 @@ class _Page:
     up: gr.Button
     down: gr.Button
     answer_json: gr.JSON
+    api: gr.Button  # never shown: carries the API's /respond
 
 
 def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
@@ -179,8 +180,9 @@ def _layout(documents: Sequence[Document], version: str) -> _Page:
                 gr.HTML(collection_html(documents))
                 gr.Markdown(f"Index version `{version}`")
     answer_json = gr.JSON(visible=False, label="Answer")
+    api = gr.Button(visible=False, elem_id="api-respond")
     return _Page(
-        state, chatbot, question, send, new, word, markdown, filters, clear, comment, up, down, answer_json
+        state, chatbot, question, send, new, word, markdown, filters, clear, comment, up, down, answer_json, api
     )
 
 
@@ -230,6 +232,7 @@ def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks) -> None:
         date_from: str | None,
         date_to: str | None,
     ) -> tuple[list[dict[str, str]], list[Exchange], str, Any]:
+        """The API's /respond: bad input is a ``gr.Error``, whose message reaches the caller."""
         try:
             filters = filters_from(doc_ids, publishers, kinds, date_from, date_to)
         except AssistantError as exc:
@@ -240,6 +243,22 @@ def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks) -> None:
                            print_exception=False)
         new_state = [*state, result.exchange]
         return chat_messages(new_state), new_state, "", result.exchange.answer.to_dict()
+
+    def respond_on_page(
+        question: str,
+        state: list[Exchange],
+        doc_ids: list[str] | None,
+        publishers: list[str] | None,
+        kinds: list[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+    ) -> tuple[list[dict[str, str]], list[Exchange], str, Any]:
+        """The page's: bad input is a warning beside the chat (an error would stop the steps after it)."""
+        try:
+            return respond(question, state, doc_ids, publishers, kinds, date_from, date_to)
+        except gr.Error as exc:
+            gr.Warning(exc.message, title=exc.title)
+            return chat_messages(state), state, question, gr.skip()
 
     def finish(
         state: list[Exchange], shown: list[Any] | None, request: gr.Request
@@ -282,20 +301,24 @@ def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks) -> None:
         "api_visibility": "private", "show_progress": "hidden",
     }
 
-    def chain(first: Any, public: bool) -> None:
+    def chain(first: Any) -> None:
         first.then(
-            respond, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
-            show_progress="minimal", api_name="respond" if public else None,
-            api_visibility="public" if public else "private",
+            respond_on_page, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
+            show_progress="minimal", api_visibility="private",
         ).then(
             finish, [p.state, p.chatbot], [p.chatbot, p.send, p.word, p.markdown], api_visibility="private",
             show_progress="hidden",
         ).then(None, js=SCROLL_TO_LATEST)
 
-    chain(p.send.click(**pending), public=True)  # the /respond endpoint of gradio_client
-    chain(p.question.submit(**pending), public=False)
+    chain(p.send.click(**pending))
+    chain(p.question.submit(**pending))
     example = p.chatbot.example_select(pick_example, None, p.question, api_visibility="private")
-    chain(example.then(**pending), public=False)
+    chain(example.then(**pending))
+    # The /respond endpoint of gradio_client, on a button never shown: same inputs and outputs as the page's.
+    p.api.click(
+        respond, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
+        api_name="respond", api_visibility="public",
+    )
     p.new.click(
         new_conversation, None, [p.chatbot, p.state, p.question, p.comment, p.word, p.markdown],
         api_visibility="private",
