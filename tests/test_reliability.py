@@ -348,7 +348,25 @@ def test_failed_sign_ins_are_slowed_then_refused() -> None:
 
     assert asyncio.run(attempts()) == [False, False, False, False, False]
     fresh = LoginGuard([("officer", "a-long-passphrase")], delay_s=0.0)
+    assert asyncio.run(fresh.check("officer", "\ud800")) is False  # a lone surrogate is a wrong password
     assert asyncio.run(fresh.check("officer", "a-long-passphrase")) is True
+
+
+def test_sign_in_through_the_server_is_throttled(  # type: ignore[no-untyped-def]
+    fake_assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    monkeypatch.setattr("assistant.chat.serving.LOGIN_DELAY_S", 0.2)
+    settings = replace(ui_settings(tmp_path), auth="officer:a-long-passphrase")
+    with running_app(fake_assistant, settings) as url:
+        def login(password: str) -> int:
+            return httpx.post(f"{url}login", data={"username": "officer", "password": password}).status_code
+
+        started = time.perf_counter()
+        assert [login("guess") for _ in range(5)] == [400] * 5
+        assert time.perf_counter() - started >= 5 * 0.2
+        assert login("a-long-passphrase") == 400  # refused until the minute has passed
 
 
 @pytest.mark.slow

@@ -88,6 +88,10 @@ def auth_for(settings: Settings) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
+#: Seconds every failed sign-in waits before it is answered.
+LOGIN_DELAY_S = 1.0
+
+
 class LoginGuard:
     """Checks passwords, and slows down and then refuses guessing, with the ``limits`` library's moving windows.
 
@@ -98,7 +102,7 @@ class LoginGuard:
     """
 
     def __init__(self, pairs: list[tuple[str, str]], per_user: int = 5, overall: int = 30,
-                 delay_s: float = 1.0) -> None:
+                 delay_s: float | None = None) -> None:
         from limits import RateLimitItemPerMinute
         from limits.storage import MemoryStorage
         from limits.strategies import MovingWindowRateLimiter
@@ -107,7 +111,7 @@ class LoginGuard:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._per_user = RateLimitItemPerMinute(per_user)
         self._overall = RateLimitItemPerMinute(overall)
-        self.delay_s = delay_s
+        self.delay_s = LOGIN_DELAY_S if delay_s is None else delay_s
 
     def allowed(self, username: str) -> bool:
         """Whether an attempt for ``username`` may be checked now (neither window is full)."""
@@ -117,7 +121,8 @@ class LoginGuard:
         """Whether ``username``/``password`` may sign in; a failure is counted and answered late."""
         if self.allowed(username):
             expected = self._passwords.get(username)
-            if expected is not None and hmac.compare_digest(password.encode(), expected.encode()):
+            given = password.encode("utf-8", "surrogatepass")  # a browser can send a lone surrogate
+            if expected is not None and hmac.compare_digest(given, expected.encode("utf-8", "surrogatepass")):
                 return True
             self._limiter.hit(self._per_user, "login", username)
             self._limiter.hit(self._overall, "login")
