@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: app test eval index install browser lint bench bench-ingest clean
+.PHONY: app test eval index install browser lint bench bench-ingest load clean
 
 app: index  ## Serve the chat on http://127.0.0.1:7860 (builds the index when needed)
 	$(BIN)/assistant serve
@@ -26,6 +26,9 @@ bench: index  ## Warm query latency benchmark
 
 bench-ingest: install  ## Where ingest time goes: a cold build of the national reports (or corpus/), then one added
 	$(BIN)/python benchmarks/ingest.py
+
+load: index  ## Load benchmark: 1, 16 and 50 chat sessions at once on 127.0.0.1, checked against one user's answers
+	$(BIN)/python benchmarks/load.py --sessions $(or $(SESSIONS),1,16,50)
 
 index: install  ## Build or refresh ./index from ./corpus (no-op when current)
 	$(BIN)/assistant ingest --if-needed

@@ -20,7 +20,11 @@ from assistant.settings import Settings
 from doc_builders import inspection_pdf
 from ui_helpers import CHROMIUM_ARGS, require_chromium, running_app, ui_settings
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_REPORT = ROOT.parent / "shared" / "ofsted" / "reports" / "barnet-2019-07-01.pdf"

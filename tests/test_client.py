@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AppError
 
 from ui_helpers import CARE_LEAVERS, running_app, ui_settings
 
@@ -70,9 +71,11 @@ def test_two_clients_keep_separate_conversations(app_url: str) -> None:
     assert CARE_LEAVERS not in " ".join(_text(m) for m in bob_chat)
 
 
-def test_an_empty_question_changes_nothing(app_url: str) -> None:
+def test_an_empty_question_is_an_error_the_caller_sees_and_changes_nothing(app_url: str) -> None:
     client = _client(app_url)
     chat, box, _ = client.predict(CARE_LEAVERS, api_name="/respond")
-    again, box, _ = client.predict("   ", api_name="/respond")
-    assert len(again) == len(chat) == 2 and box == "   "
+    with pytest.raises(AppError, match="The question is empty"):
+        client.predict("   ", api_name="/respond")
+    again, box, _ = client.predict("And for children in care?", api_name="/respond")
+    assert len(again) == len(chat) + 2 and box == ""
 

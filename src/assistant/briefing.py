@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.cleaning import xml_safe_answer
 from assistant.text import human_date
 from assistant.types import Answer, Citation, Location, RetrievedPassage
 
@@ -120,6 +121,7 @@ def briefing_docx(answers: Sequence[Answer], index_version: str, today: date, pa
     from docx import Document as new_document
     from docx.shared import Pt
 
+    answers = [xml_safe_answer(a) for a in answers]  # Word (XML) cannot hold control characters
     doc = new_document()
     doc.core_properties.title = TITLE
     doc.add_heading(TITLE, level=0)

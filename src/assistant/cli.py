@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from assistant import __version__
+from assistant.cleaning import check_date_range, clean_question, clean_text, decode_line
 from assistant.errors import AssistantError, InvalidFilterError, InvalidQuestionError
 from assistant.settings import Settings
 
@@ -81,9 +82,12 @@ def main(ctx: click.Context, config: Path | None, debug: bool) -> None:
     """
     if debug:
         os.environ["ASSISTANT_DEBUG"] = "1"
-    logging.basicConfig(
-        level=logging.DEBUG if _debug() else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    level = logging.DEBUG if _debug() else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # The handler's own level too: a library may set its logger to DEBUG when it is imported (bm25s does,
+    # after this runs), and a logger's level alone would then let its debug lines through.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     for noisy in ("faiss", "sentence_transformers", "httpx", "bm25s", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not _debug() else logging.DEBUG)
     # Our own warnings go through _warn once; keep the library's copy of them quiet.
@@ -146,14 +150,15 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
 @main.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per answer.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
-              help='JSON-lines file ("-" for stdin): {"id", "question", "history"} per line.')
+@click.option("--batch", type=click.File("rb"),
+              help='JSON-lines file ("-" for stdin): {"id", "question", "history"} per line; one output line '
+                   "per input line, in order, with an \"error\" for a line that cannot be answered (exit 1).")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
 @click.option("--publisher", "publishers", multiple=True, help="Only this publisher (repeatable).")
 @click.option("--kind", "kinds", multiple=True, help="Only this kind of document (repeatable).")
 @click.option("--area", "areas", multiple=True, help="Only documents about this council or area (repeatable).")
-@click.option("--from", "date_from", help="Only documents dated on/after this ISO date (2020, 2020-10).")
-@click.option("--to", "date_to", help="Only documents dated on/before this ISO date.")
+@click.option("--from", "date_from", help="Only documents dated on/after this ISO date (2020, 2020-10, 2020-10-20).")
+@click.option("--to", "date_to", help="Only documents dated on/before this ISO date (no earlier than --from).")
 @_index_options
 @click.pass_context
 def ask(
@@ -172,7 +177,8 @@ def ask(
 ) -> None:
     """Ask a question (or a batch of them) and print the answer with its sources.
 
-    The index is built first if it is missing or no longer matches the corpus.
+    The index is built first if it is missing or no longer matches the corpus. Control characters and
+    invalid UTF-8 in a question are cleaned; an empty or over-long question, or a bad date, exits with 2.
 
     \b
     Examples:
@@ -181,19 +187,23 @@ def ask(
       assistant ask --from 2022 --json "Is a children's trust still planned?"
       echo '{"id": 1, "question": "When was the focused visit?"}' | assistant ask --batch - --json
     """
-    if batch is None and (question is None or not question.strip()):
-        raise InvalidQuestionError('The question is empty. Example: assistant ask "When was the focused visit?"')
     if batch is not None and question:
         raise click.UsageError("Give either a QUESTION or --batch FILE, not both.")
+    s = _settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
+    # Checked before the (slow) model loads: a bad question or date range fails at once, with status 2.
+    if batch is None:
+        if question is None or not clean_text(question).strip():
+            raise InvalidQuestionError('The question is empty. Example: assistant ask "When was the focused visit?"')
+        question = clean_question(question, s.max_question_chars)
+    date_from, date_to = check_date_range(date_from, date_to)
     from assistant.pipeline import Assistant
 
-    s = _settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
     filters = {"doc_ids": doc_ids, "publishers": publishers, "kinds": kinds, "areas": areas,
                "date_from": date_from, "date_to": date_to}
     assistant = Assistant.load(settings=s, show_progress=True, on_warning=_warn)
     if batch is None:
         answer = assistant.ask(question or "", filters=filters)
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer))
+        _echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer))
         return
     failures = 0
     for number, item in enumerate(_batch_lines(batch), start=1):
@@ -207,25 +217,46 @@ def ask(
             except AssistantError as exc:
                 failures += 1
                 out = {"id": item.get("id"), "question": item.get("question"), "error": str(exc)}
+            except Exception as exc:  # noqa: BLE001 - one bad line must never end the run (nothing lost)
+                log.exception("Batch line %d failed", number)
+                failures += 1
+                out = {"id": item.get("id"), "question": item.get("question"),
+                       "error": f"This line could not be answered ({type(exc).__name__}: {exc})."}
         if as_json:
-            click.echo(json.dumps(out, ensure_ascii=False))
+            _echo(json.dumps(out, ensure_ascii=False))
         else:
-            click.echo(f"## {number}. {out.get('question')}\n")
-            click.echo(f"Error: {out['error']}\n" if "error" in out else render_text(answer) + "\n")
+            _echo(f"## {number}. {out.get('question')}\n")
+            _echo(f"Error: {out['error']}\n" if "error" in out else render_text(answer) + "\n")
     if failures:
         _warn(f"{failures} line(s) of the batch could not be answered; their output carries an \"error\".")
         sys.exit(1)
 
 
+def _echo(text: str) -> None:
+    """Print ``text``, with whatever could not be printed (a lone surrogate echoed back) made U+FFFD."""
+    click.echo(clean_text(text))
+
+
 def _batch_lines(stream: Any) -> Iterator[dict[str, Any]]:
-    """Parse each line; a bad line yields an error object in its place so nothing is lost or shifted."""
-    for number, line in enumerate(stream, start=1):
+    """Parse each line; a bad line yields an error object in its place so nothing is lost or shifted.
+
+    Lines are read as bytes, so one that is not UTF-8 is reported on its own. Blank lines are skipped.
+    """
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = decode_line(raw, number) if isinstance(raw, bytes) else raw
+        except InvalidQuestionError as exc:
+            yield {"id": None, "question": None, "error": str(exc)}
+            continue
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             yield {"id": None, "question": None, "error": f"Line {number} is not JSON: {exc.msg}."}
+            continue
+        except RecursionError:
+            yield {"id": None, "question": None, "error": f"Line {number} is nested too deeply to read."}
             continue
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
             ident = item.get("id") if isinstance(item, dict) else None
@@ -263,6 +294,9 @@ def render_text(answer: Any) -> str:
 def serve(ctx: click.Context, host: str | None, port: int | None, index_dir: Path | None,
           corpus_dir: Path | None) -> None:
     """Serve the chat page (builds the index first when needed).
+
+    Answers up to one question per core at once (ASSISTANT_WORKERS to change); stop it with Ctrl-C or
+    `kill`, which removes the conversations' briefing files. Failed sign-ins are slowed, then refused.
 
     \b
     Examples:

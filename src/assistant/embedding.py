@@ -9,8 +9,9 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -72,6 +73,19 @@ class MiniLMEmbedder:
         except Exception as exc:  # noqa: BLE001 - any load failure becomes one actionable message
             raise ModelError(f"Could not load the embedding model from {path}: {exc}") from exc
         self.dim = int(self._model.get_embedding_dimension() or 384)
+        # Thread safety (the chat answers several questions at once): the model's forward pass is safe to run
+        # from several threads, but a fast tokenizer is one Rust object whose padding/truncation state is set
+        # per call ("RuntimeError: Already borrowed" when two threads meet), so tokenizing takes a lock; and
+        # torch's thread count is process-wide, so changing it for a small batch takes another.
+        self._tokenizer_lock = threading.Lock()
+        self._threads_lock = threading.Lock()
+        preprocess = self._model.preprocess
+
+        def locked_preprocess(*args: Any, **kwargs: Any) -> Any:
+            with self._tokenizer_lock:
+                return preprocess(*args, **kwargs)
+
+        self._model.preprocess = locked_preprocess  # type: ignore[method-assign]
 
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
@@ -80,22 +94,36 @@ class MiniLMEmbedder:
 
         # A question or two runs fastest on one thread: on 2 shared cores, threading a tiny batch costs
         # ~10x (benchmarks/latency.py). Index builds (large batches) keep every core.
-        threads = torch.get_num_threads()
-        single = len(texts) <= 4 and threads != 1
-        if single:
-            torch.set_num_threads(1)
-        try:
-            vectors = self._model.encode(
-                texts,
-                batch_size=32,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=show_progress,
-            )
-        finally:
-            if single:
-                torch.set_num_threads(threads)
+        # When serving, torch is set to one thread once (``single_threaded``) and questions run side by side.
+        if len(texts) <= 4 and torch.get_num_threads() != 1:
+            with self._threads_lock:
+                threads = torch.get_num_threads()
+                torch.set_num_threads(1)
+                try:
+                    return self._encode(texts, show_progress)
+                finally:
+                    torch.set_num_threads(threads)
+        return self._encode(texts, show_progress)
+
+    def _encode(self, texts: list[str], show_progress: bool) -> np.ndarray:
+        vectors = self._model.encode(
+            texts,
+            batch_size=32,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def single_threaded() -> None:
+    """Run torch and FAISS on one thread each: for serving, where answers run side by side, one per core
+    (a question's few matrix products gain nothing from more threads; STACK.md, trap 6)."""
+    import faiss
+    import torch
+
+    torch.set_num_threads(1)
+    faiss.omp_set_num_threads(1)
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.cleaning import clean_document_text
 from assistant.corpus import CATALOG, CorpusLoad, Extracted, load_corpus
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
@@ -186,6 +187,7 @@ def ensure_index(
     Returns the new manifest, or None when the index was already current. Without a corpus folder an
     existing index is served as it is.
     """
+    recover_interrupted_build(index_dir)
     corpus = corpus_dir if corpus_dir.is_dir() else None
     reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings))
     if reason is None:
@@ -215,8 +217,11 @@ def build_index(
     it was built with the same model, so editing one report re-embeds only that report's new text.
     """
     started = time.perf_counter()
+    recover_interrupted_build(Path(index_dir))  # so that its vectors can be reused, and nothing is left over
     extractions = _reusable_extractions(Path(index_dir))
     loaded = load_corpus(Path(corpus_dir), cache=extractions)
+    # Control characters in a report (left by PDF conversion) become spaces, one for one, so offsets hold.
+    loaded = replace(loaded, documents=tuple(replace(d, text=clean_document_text(d.text)) for d in loaded.documents))
     read_s = time.perf_counter() - started
     for warning in loaded.warnings:
         if on_warning:
@@ -415,6 +420,41 @@ def _write_atomically(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def recover_interrupted_build(index_dir: Path) -> None:
+    """Finish the swap an interrupted build left half done, and remove the old index it left behind.
+
+    A build writes ``.NAME.tmp-X`` (its manifest last), moves the index aside to ``.NAME.old-X``, moves the
+    new one in, then removes the old one. Stopped between the two moves there is no index: the newest
+    complete build (one with a readable manifest) is moved into place, or else the old index is moved back.
+    ``.old-*`` folders beside a present index are removed (the build that made them had finished its swap).
+    """
+    index_dir = Path(index_dir).resolve()
+    parent = index_dir.parent
+    if not parent.is_dir():
+        return
+    if not index_dir.exists():
+        built = sorted(parent.glob(f".{index_dir.name}.tmp-*"), key=_mtime, reverse=True)
+        kept = sorted(parent.glob(f".{index_dir.name}.old-*"), key=_mtime, reverse=True)
+        for candidate in [*built, *kept]:
+            try:
+                read_manifest(candidate)
+                candidate.rename(index_dir)
+            except (IndexStoreError, OSError):
+                continue
+            log.warning("Recovered the index at %s from %s, left by an interrupted build.", index_dir, candidate.name)
+            break
+    if index_dir.exists():
+        for old in parent.glob(f".{index_dir.name}.old-*"):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:

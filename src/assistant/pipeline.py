@@ -29,10 +29,10 @@ from assistant.answer import (
     unanswered_reason,
 )
 from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, passage_holds, question_words
+from assistant.cleaning import clean_filters, clean_history, clean_question
 from assistant.collection import CollectionStats
 from assistant.conversation import own_words, standalone_question
 from assistant.embedding import Embedder, MiniLMEmbedder
-from assistant.errors import InvalidQuestionError
 from assistant.index import Index, ensure_index, load_index
 from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
@@ -52,7 +52,6 @@ from assistant.types import (
     RetrievedPassage,
     Sentence,
     Turn,
-    history_of,
 )
 
 
@@ -137,9 +136,10 @@ class Assistant:
             InvalidFilterError: a filter names an unknown document or key.
         """
         started = time.perf_counter()
-        question = self._check(question)
-        turns = history_of(history)
-        chosen_filters = Filters.coerce(filters)
+        # One cleaning boundary for every entry point (cleaning.py): bad text is cleaned or refused here.
+        question = clean_question(question, self.settings.max_question_chars)
+        turns = clean_history(history)
+        chosen_filters = clean_filters(filters)
         asked, had_instructions = strip_instructions(question)
         if not asked:
             return self._refuse_instructions(question, chosen_filters, started, id)
@@ -274,16 +274,6 @@ class Assistant:
                           "which it does not follow.")
         total = round((time.perf_counter() - started) * 1000, 2)
         return Answer(question, "", text, True, (), (), {"retrieve": 0.0, "answer": total, "total": total}, (), id)
-
-    def _check(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise InvalidQuestionError("The question is empty. Type a question about the reports.")
-        if len(question) > self.settings.max_question_chars:
-            raise InvalidQuestionError(
-                f"The question is {len(question):,} characters long; the limit is "
-                f"{self.settings.max_question_chars:,}. Shorten it and ask again."
-            )
-        return question.strip()
 
     def _retrieved(self, scored: Scored) -> RetrievedPassage:
         p = self.index.passages[scored.passage]

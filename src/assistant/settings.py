@@ -69,6 +69,7 @@ class Settings:
     # Serving
     host: str = _setting("127.0.0.1", "Address the chat binds; any other needs ASSISTANT_AUTH.")
     port: int = _setting(7860, "Port the chat listens on.")
+    workers: int = _setting(0, "Questions the chat answers at once (0: one per core); more wait their turn.")
     feedback_log: Path = _setting(Path("feedback/feedback.jsonl"), "JSON-lines file thumbs up/down go to.")
     auth: str = _setting("", "'user:password' required when host is not loopback (prefer auth_file).")
     auth_file: str = _setting("", "File holding 'user:password' lines, required when host is not loopback.")
@@ -123,6 +124,8 @@ class Settings:
                      "port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
+        if self.workers < 0:
+            raise ConfigError(f"workers must be 0 (one per core) or a positive number, not {self.workers}.")
         for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty", "rerank_passages"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")

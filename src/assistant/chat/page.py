@@ -8,7 +8,10 @@ browser gets its own conversation. Serving it (host, port, credentials) is :mod:
 from __future__ import annotations
 
 import atexit
+import hashlib
+import logging
 import os
+import shutil
 import tempfile
 import weakref
 from collections.abc import Sequence
@@ -30,10 +33,13 @@ from assistant.chat.render import (  # noqa: E402
     year_choices,
 )
 from assistant.chat.turns import AskService, answer_position, answer_turn, briefing_files, filters_from, rate  # noqa: E402
+from assistant.cleaning import clean_text  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.text import human_date  # noqa: E402
 from assistant.types import Document  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 TITLE = "West Sussex children's services: ask the reports"
 EXAMPLES = (
@@ -99,6 +105,7 @@ class _Page:
     up: gr.Button
     down: gr.Button
     answer_json: gr.JSON
+    api: gr.Button  # never shown: carries the API's /respond
 
 
 def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
@@ -115,11 +122,15 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
     viewer = None
     if any(d.format == "pdf" for d in documents):
         viewer = PageViewer(settings.corpus_dir, {d.doc_id: d for d in documents})
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
-        skipped = assistant.skipped() if hasattr(assistant, "skipped") else []
+    skipped = assistant.skipped() if hasattr(assistant, "skipped") else []
+    # Gradio's copies of briefings (its cache) are deleted after an hour, and all of them when the server stops.
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         page = _layout(documents, assistant.index_version, skipped)
-        _wire_asking(page, assistant, viewer)
+        _wire_asking(page, assistant, demo, viewer)
         _wire_feedback(page, settings, assistant.index_version)
+    # Several members ask at once: up to ``workers`` events of each kind run side by side (Gradio's default is
+    # one at a time). Answering is thread-safe (Assistant.ask reads only; the embedder guards its tokenizer).
+    demo.queue(default_concurrency_limit=workers(settings))
     if viewer is not None:
         SERVED_PATHS[demo] = viewer.allowed_paths
         atexit.register(viewer.close)  # the rendered pages go with the process
@@ -128,6 +139,11 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
 
 SERVED_PATHS: weakref.WeakKeyDictionary[gr.Blocks, list[str]] = weakref.WeakKeyDictionary()
 """Folders a page needs served besides Gradio's own (the rendered PDF pages and the original files)."""
+
+
+def workers(settings: Settings) -> int:
+    """How many answers the chat computes at once: ``settings.workers``, or one per core when it is 0."""
+    return settings.workers or os.cpu_count() or 1
 
 
 def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple[str, str]] = ()) -> _Page:
@@ -178,8 +194,9 @@ def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple
                 gr.HTML(collection_html(documents, skipped))
                 gr.Markdown(f"Index version `{version}`")
     answer_json = gr.JSON(visible=False, label="Answer")
+    api = gr.Button(visible=False, elem_id="api-respond")
     return _Page(
-        state, chatbot, question, send, new, word, markdown, filters, clear, comment, up, down, answer_json
+        state, chatbot, question, send, new, word, markdown, filters, clear, comment, up, down, answer_json, api
     )
 
 
@@ -209,13 +226,20 @@ def _filter_controls(documents: Sequence[Document]) -> list[gr.Dropdown]:
     return [reports, publishers, kinds, date_from, date_to, areas]
 
 
-def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None = None) -> None:
-    """Ask (button, Enter or an example): show it pending, answer it, then refresh the briefing files."""
+def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks, viewer: PageViewer | None = None) -> None:
+    """Ask (button, Enter or an example): show it pending, answer it, then refresh the briefing files.
+
+    Bad input raises ``gr.Error``, so an API caller gets the message too (not only a toast); the step after
+    answering always runs, puts the conversation back as it is, re-enables Ask and never leaves a stale
+    briefing behind, whatever failed. With a ``viewer``, PDF citations get their page rendered.
+    """
     version = assistant.index_version
-    briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")  # removed with the page
+    # Each browser session writes its briefings into its own folder, removed when the session ends (the tab
+    # closes) and, with the whole folder, when the server stops.
+    briefing_dir = tempfile.TemporaryDirectory(prefix="assistant-briefings-")
 
     def start(text: str, state: list[Exchange]) -> tuple[list[dict[str, str]], dict[str, Any]]:
-        pending = text if text and text.strip() else None
+        pending = clean_text(text) if text and text.strip() else None
         return chat_messages(state, pending), gr.update(interactive=False, value="Working…")
 
     def respond(
@@ -228,26 +252,59 @@ def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None =
         date_to: str | None,
         areas: list[str] | None = None,
     ) -> tuple[list[dict[str, str]], list[Exchange], str, Any]:
+        """The API's /respond: bad input is a ``gr.Error``, whose message reaches the caller."""
         try:
             filters = filters_from(doc_ids, publishers, kinds, date_from, date_to, areas)
         except AssistantError as exc:
-            gr.Warning(str(exc), title="Check the filters")
-            return chat_messages(state), state, question, gr.skip()
+            raise gr.Error(str(exc), title="Check the filters", print_exception=False) from None
         result = answer_turn(assistant, question, state, filters, viewer)
         if result.exchange is None:
-            gr.Warning(result.error or "The question could not be answered.", title="Not asked")
-            return chat_messages(state), state, question, gr.skip()
+            raise gr.Error(result.error or "The question could not be answered.", title="Not asked",
+                           print_exception=False)
         new_state = [*state, result.exchange]
         return chat_messages(new_state), new_state, "", result.exchange.answer.to_dict()
 
-    def finish(state: list[Exchange]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        files = briefing_files(state, version, Path(briefing_dir.name))
+    def respond_on_page(
+        question: str,
+        state: list[Exchange],
+        doc_ids: list[str] | None,
+        publishers: list[str] | None,
+        kinds: list[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+        areas: list[str] | None = None,
+    ) -> tuple[list[dict[str, str]], list[Exchange], str, Any]:
+        """The page's: bad input is a warning beside the chat (an error would stop the steps after it)."""
+        try:
+            return respond(question, state, doc_ids, publishers, kinds, date_from, date_to, areas)
+        except gr.Error as exc:
+            gr.Warning(exc.message, title=exc.title)
+            return chat_messages(state), state, question, gr.skip()
+
+    def finish(
+        state: list[Exchange], shown: list[Any] | None, request: gr.Request
+    ) -> tuple[Any, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        # After a refused question the chat still shows it as pending: show the conversation as it is.
+        chat = gr.skip() if len(shown or []) == 2 * len(state) else chat_messages(state)
+        try:
+            files = briefing_files(state, version, session_folder(Path(briefing_dir.name), request.session_hash))
+        except Exception:  # the chat must stay usable, and never offer a briefing of an earlier conversation
+            log.exception("Writing the briefing failed")
+            gr.Warning("The briefing could not be written for this conversation; the chat still works.",
+                       title="Briefing")
+            files = None
         md, docx = files if files else (None, None)
         return (
+            chat,
             gr.update(interactive=True, value="Ask"),
             gr.update(value=docx, interactive=files is not None),
             gr.update(value=md, interactive=files is not None),
         )
+
+    def forget(request: gr.Request) -> None:
+        shutil.rmtree(session_folder(Path(briefing_dir.name), request.session_hash), ignore_errors=True)
+
+    demo.unload(forget)
 
     def pick_example(evt: gr.SelectData) -> str:
         return str(evt.value.get("text", "")) if isinstance(evt.value, dict) else str(evt.value)
@@ -265,19 +322,24 @@ def _wire_asking(page: _Page, assistant: AskService, viewer: PageViewer | None =
         "api_visibility": "private", "show_progress": "hidden",
     }
 
-    def chain(first: Any, public: bool) -> None:
+    def chain(first: Any) -> None:
         first.then(
-            respond, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
-            show_progress="minimal", api_name="respond" if public else None,
-            api_visibility="public" if public else "private",
+            respond_on_page, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
+            show_progress="minimal", api_visibility="private",
         ).then(
-            finish, [p.state], [p.send, p.word, p.markdown], api_visibility="private", show_progress="hidden"
+            finish, [p.state, p.chatbot], [p.chatbot, p.send, p.word, p.markdown], api_visibility="private",
+            show_progress="hidden",
         ).then(None, js=SCROLL_TO_LATEST)
 
-    chain(p.send.click(**pending), public=True)  # the /respond endpoint of gradio_client
-    chain(p.question.submit(**pending), public=False)
+    chain(p.send.click(**pending))
+    chain(p.question.submit(**pending))
     example = p.chatbot.example_select(pick_example, None, p.question, api_visibility="private")
-    chain(example.then(**pending), public=False)
+    chain(example.then(**pending))
+    # The /respond endpoint of gradio_client, on a button never shown: same inputs and outputs as the page's.
+    p.api.click(
+        respond, [p.question, p.state, *p.filters], [p.chatbot, p.state, p.question, p.answer_json],
+        api_name="respond", api_visibility="public",
+    )
     p.new.click(
         new_conversation, None, [p.chatbot, p.state, p.question, p.comment, p.word, p.markdown],
         api_visibility="private",
@@ -312,6 +374,12 @@ def _wire_feedback(page: _Page, settings: Settings, version: str) -> None:
     page.chatbot.like(like, inputs, outputs, api_visibility="private")
     page.up.click(thumbs_up, inputs, outputs, api_visibility="private")
     page.down.click(thumbs_down, inputs, outputs, api_visibility="private")
+
+
+def session_folder(root: Path, session_hash: str | None) -> Path:
+    """The folder of one browser session's briefings under ``root`` (named by a hash: the session id comes
+    from the browser, so it never becomes a path itself)."""
+    return root / hashlib.sha256((session_hash or "anonymous").encode("utf-8", "replace")).hexdigest()[:24]
 
 
 def _span(documents: Sequence[Document]) -> str:

@@ -20,6 +20,7 @@ from typing import Protocol
 from assistant.briefing import write_briefing
 from assistant.chat.pages import PageViewer
 from assistant.chat.render import Exchange
+from assistant.cleaning import check_date_range, clean_text
 from assistant.errors import AssistantError, InvalidFilterError
 from assistant.feedback import feedback_entry, record_feedback
 from assistant.retrieval import allowed_documents
@@ -54,13 +55,9 @@ def filters_from(
     """The filter controls' values as ``Filters``; a range that ends before it starts is refused.
 
     Raises:
-        InvalidFilterError: when ``date_from`` is later than ``date_to``.
+        InvalidFilterError: when a date is not an ISO date or ``date_from`` is later than ``date_to``.
     """
-    start, end = (date_from or "").strip() or None, (date_to or "").strip() or None
-    if start and end and start[: len(end)] > end[: len(start)]:
-        raise InvalidFilterError(
-            f"The date range runs from {start} to {end}: pick a 'from' no later than 'to'."
-        )
+    start, end = check_date_range(date_from, date_to)  # the same rule as the CLI and the Python API
     return Filters(
         doc_ids=tuple(doc_ids or ()),
         publishers=tuple(publishers or ()),
@@ -151,13 +148,17 @@ def rate(
     except IndexError:
         return False, "That answer is no longer in this conversation."
     try:
-        record_feedback(settings.feedback_log, feedback_entry(answer, rating, index_version, comment or ""))
+        entry = feedback_entry(answer, rating, index_version, clean_text(comment or ""))
+        record_feedback(settings.feedback_log, entry)
     except OSError as exc:
         log.exception("Cannot write feedback to %s", settings.feedback_log)
         return (
             False,
             f"Your feedback could not be saved ({exc.strerror or exc}). Tell the team running the service.",
         )
+    except Exception as exc:  # the page must stay usable whatever goes wrong in recording
+        log.exception("Recording feedback failed")
+        return False, f"Your feedback could not be saved ({type(exc).__name__}). Tell the team running the service."
     return True, "Thank you: your feedback was recorded."
 
 
@@ -167,6 +168,7 @@ def briefing_files(
     """Write the conversation's briefing (Markdown, Word) into a new folder under ``folder``."""
     if not exchanges:
         return None
+    folder.mkdir(parents=True, exist_ok=True)
     _prune(folder, max_age_s=86_400)
     target = Path(tempfile.mkdtemp(dir=folder))
     return write_briefing([ex.answer for ex in exchanges], index_version, today or date.today(), target)
