@@ -27,7 +27,7 @@ class TextLoader:
     """Reports saved as ``.txt`` or ``.md``: read as they are."""
 
     format = "text"
-    suffixes = (".txt", ".md")
+    suffixes: tuple[str, ...] = (".txt", ".md")
 
     def sniff(self, head: bytes) -> bool:
         return b"\x00" not in head
