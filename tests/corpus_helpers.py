@@ -30,3 +30,18 @@ def catalogued(root: Path, reports: list[tuple[str, str, str, str, str, str]]) -
     (corpus / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
     return Assistant.load(index_dir=root / "index", corpus_dir=corpus, settings=Settings.load(environ={}),
                           embedder=KeywordEmbedder())
+
+
+def catalogued_with_areas(root: Path, reports: list[tuple[str, str, str, str]]) -> Assistant:
+    """An assistant over made-up inspection reports, each (name, area, date, text), catalogued with their
+    area, indexed with the keyword embedder."""
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    entries = []
+    for name, area, date, text in reports:
+        (corpus / f"{name}.txt").write_text(f"Inspection of {area}\n\n{text}\n", encoding="utf-8")
+        entries.append(f'["{name}.txt"]\ntitle = "Inspection of {area}"\npublisher = "Ofsted"\n'
+                       f'kind = "inspection report"\ndate = "{date}"\narea = "{area}"\n')
+    (corpus / "catalog.toml").write_text("\n".join(entries), encoding="utf-8")
+    return Assistant.load(index_dir=root / "index", corpus_dir=corpus, settings=Settings.load(environ={}),
+                          embedder=KeywordEmbedder())

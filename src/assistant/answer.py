@@ -379,8 +379,9 @@ def abstention(
         chosen = sorted((documents[d] for d in searched), key=lambda d: (d.date or "9999", d.doc_id))
         listed = "; ".join(f"{d.publisher} ({d.kind}, {human_date(d.date)})" for d in chosen) or "none"
         heading = "The selected reports do not cover this question."
-        scope = (f"The filters chose {len(chosen)} of the {len(documents)} documents: {listed}. "
-                 "Clear the filters to search the whole collection.")
+        scope = (f"The search was narrowed (by the filters, or by the place and time the question names) to "
+                 f"{len(chosen)} of the {len(documents)} documents: {listed}. Clear the filters, or ask more "
+                 "widely, to search the whole collection.")
     else:
         dated = sorted(d.date for d in documents.values() if d.date)
         span = f", dated {human_date(dated[0])} to {human_date(dated[-1])}" if dated else ""

@@ -15,9 +15,10 @@ from assistant.answer import quotable, title_sentences
 from assistant.index import Index
 from assistant.passages import embedding_text
 from assistant.questions import financial_years, naming_words
+from assistant.scope import areas_of
 from assistant.search_text import idf_table, terms, unseen_idf
 from assistant.text import human_date
-from assistant.types import Passage, Sentence
+from assistant.types import Document, Passage, Sentence
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: compared by identity (the fields hold arrays and sets)
@@ -64,6 +65,9 @@ class CollectionStats:
     passages_of: dict[str, list[Passage]]
     dates: dict[str, str | None]
     document_offsets: dict[str, int]
+    areas: dict[str, list[Document]]
+    """The collection's areas by the short name a question uses for them, each with its documents oldest
+    first (``scope.areas_of``)."""
     """Per doc_id: the terms of its title, publisher, kind and date (what ``overview_document`` reads as
     the words describing it); the words a question can name it by (``questions.naming_words``); its
     passages in order; its date; and the position of its first passage less that passage's own position
@@ -114,6 +118,7 @@ class CollectionStats:
             passages_of=passages_of,
             dates={d: doc.date for d, doc in index.documents.items()},
             document_offsets=document_offsets,
+            areas=areas_of(index.documents),
         )
 
     def following(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:

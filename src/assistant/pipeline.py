@@ -39,6 +39,7 @@ from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.questions import documents_named, named_years, off_subject_words, question_shape, unknown_names
 from assistant.retrieval import Scored, allowed_documents, retrieve
+from assistant.scope import question_scope, without_scope_words
 from assistant.search_text import alternatives, expand, plain_words, subject_terms, terms
 from assistant.settings import Settings
 from assistant.text import either
@@ -147,7 +148,12 @@ class Assistant:
         allowed = (
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
-        query = self._query(standalone)
+        scope = question_scope(standalone, self.stats.areas)
+        if scope.missing:
+            return self._no_such_report(question, standalone, scope.missing, started, id)
+        if scope.doc_ids is not None:  # the council and time the question names narrow the search
+            allowed = set(scope.doc_ids) if allowed is None else allowed & scope.doc_ids
+        query = self._query(without_scope_words(standalone, scope))
         ranked, summary = self._overview(query, allowed)
         summarised = self._summarise(query, summary) if summary else None
         if summarised is None:
@@ -274,6 +280,15 @@ class Assistant:
                           "which it does not follow.")
         total = round((time.perf_counter() - started) * 1000, 2)
         return Answer(question, "", text, True, (), (), {"retrieve": 0.0, "answer": total, "total": total}, (), id)
+
+    def _no_such_report(
+        self, question: str, standalone: str, missing: str, started: float, id: str | int | None
+    ) -> Answer:
+        """The answer to a question about a report the collection does not have (an area's year)."""
+        text = f"**The reports in this collection do not cover this question.** {missing}"
+        total = round((time.perf_counter() - started) * 1000, 2)
+        timings = {"retrieve": 0.0, "answer": total, "total": total}
+        return Answer(question, standalone, text, True, (), (), timings, (), id)
 
     def _retrieved(self, scored: Scored) -> RetrievedPassage:
         p = self.index.passages[scored.passage]

@@ -1,0 +1,154 @@
+"""A question's scope in the collection: the council or area it names, and the report it means by a year,
+"latest" or "previous", read from the documents' own metadata (their ``area`` and ``date``).
+
+"What did Ofsted find in Barnet's 2019 inspection?" answers only from the reports about Barnet dated in 2019;
+"the latest report on Kent" from Kent's newest; "since 2019" from those dated 2019 or later. When the question
+names an area and a year for which the collection has no report, it says so and names what it has. No place
+name is written here: areas come from the collection, and only the words local government puts around a
+place's name ("London Borough of", "County Council") are known in advance. Pure: question and documents in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from assistant.types import Document
+
+# Words that frame a place's name in a council's title, not part of the name a person uses for it.
+_FRAME = re.compile(
+    r"\b(?:the|london|royal|metropolitan|borough|county|city|district|council|of|and|local|authority|"
+    r"unitary|corporation|children'?s|services?)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
+_PREVIOUS = re.compile(r"\b(?:previous|prior|earlier|before that)\b", re.IGNORECASE)
+
+
+def short_name(area: str) -> str:
+    """The name a person calls an area by: its council title without the framing words, lower case.
+
+    Example:
+        >>> short_name("London Borough of Barnet"), short_name("Cheshire East Council")
+        ('barnet', 'cheshire east')
+        >>> short_name("Royal Borough of Kingston upon Thames")
+        'kingston upon thames'
+    """
+    words = _FRAME.sub(" ", area.replace("’", "'")).split()
+    return " ".join(words).strip(" ,.-").lower()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question's place and time words select.
+
+    ``areas`` are the short names of the areas it names, ``doc_ids`` the documents they and its time words
+    leave (None: no restriction), and ``missing`` a sentence for the person when nothing is left (the
+    collection has no report for that area and year).
+    """
+
+    areas: tuple[str, ...] = ()
+    doc_ids: frozenset[str] | None = None
+    missing: str = ""
+
+
+def areas_of(documents: Mapping[str, Document]) -> dict[str, list[Document]]:
+    """The collection's areas by short name, each with its documents oldest first."""
+    out: dict[str, list[Document]] = {}
+    for doc in documents.values():
+        if doc.area and (name := short_name(doc.area)):
+            out.setdefault(name, []).append(doc)
+    for docs in out.values():
+        docs.sort(key=lambda d: (d.date or "", d.doc_id))
+    return out
+
+
+def named_areas(question: str, areas: Collection[str]) -> list[str]:
+    """The areas (short names) a question names, longest first so that "North Somerset" is not also read
+    as "Somerset".
+
+    Example:
+        >>> named_areas("How did North Somerset and Kent compare?", ["somerset", "north somerset", "kent"])
+        ['north somerset', 'kent']
+    """
+    text = " " + re.sub(r"[^\w' -]+", " ", question.replace("’", "'")).lower() + " "
+    text = re.sub(r"'s\b", " ", text)
+    found: list[str] = []
+    for name in sorted(areas, key=len, reverse=True):
+        pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+        if re.search(pattern, text):
+            found.append(name)
+            text = re.sub(pattern, " ", text)
+    return found
+
+
+def without_scope_words(question: str, scope: Scope) -> str:
+    """The question without the area names and "latest"/"previous" words its scope already applied, so that
+    they are not looked for in the quotes ("the latest Kent report on care leavers" -> "the report on care
+    leavers"). Years stay: they have rules of their own.
+
+    Example:
+        >>> without_scope_words("What did the latest Barnet report say?", Scope(("barnet",), frozenset()))
+        'What did the report say?'
+    """
+    if not scope.areas:
+        return question
+    text = question
+    for name in scope.areas:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?:['’]s)?(?![\w-])", " ", text, flags=re.IGNORECASE)
+    text = _PREVIOUS.sub(" ", _LATEST.sub(" ", text))
+    return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
+def question_scope(question: str, areas: Mapping[str, list[Document]]) -> Scope:
+    """The documents a question's place and time words select (see the module docstring); ``areas``: the
+    collection's, from ``areas_of``.
+
+    Only a question that names an area is scoped: its years, "latest", "previous" or "since" then pick
+    among that area's reports. Two or more areas, or a comparison over years, keep every report chosen.
+    """
+    if len(areas) < 2:  # one area (or none): naming it selects everything, as before
+        return Scope()
+    names = named_areas(question, areas)
+    if not names:
+        return Scope()
+    chosen: list[Document] = []
+    for name in names:
+        docs = areas[name]
+        picked, missing = _by_time(question, docs, name, len(names) > 1)
+        if missing:
+            return Scope(tuple(names), frozenset(), missing)
+        chosen += picked
+    return Scope(tuple(names), frozenset(d.doc_id for d in chosen))
+
+
+def _by_time(question: str, docs: list[Document], name: str, several: bool) -> tuple[list[Document], str]:
+    years = sorted(set(_YEAR.findall(question)))
+    since = _SINCE.search(question)
+    if since:
+        kept = [d for d in docs if (d.date or "") >= since.group(1)]
+        return kept, "" if kept else _none(docs, name, f"since {since.group(1)}")
+    if years:
+        kept = [d for d in docs if (d.date or "")[:4] in years]
+        if kept or several:
+            return kept, ""
+        return [], _none(docs, name, f"from {_and(years)}")
+    if _PREVIOUS.search(question) and len(docs) >= 2:
+        return [docs[-2]], ""
+    if _LATEST.search(question) and docs:
+        return [docs[-1]], ""
+    return docs, ""
+
+
+def _none(docs: list[Document], name: str, when: str) -> str:
+    label = docs[0].area or name
+    years = sorted({(d.date or "")[:4] for d in docs if d.date})
+    has = f"from {_and(years)}" if years else "undated"
+    return f"The collection has reports on {label} {has}; none {when}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,75 @@
+"""A question's council and time: reports picked from the collection's own areas and dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.scope import areas_of, named_areas, question_scope, short_name
+from assistant.types import Document
+from corpus_helpers import catalogued_with_areas
+
+
+def _doc(doc_id: str, area: str, date: str) -> Document:
+    return Document(doc_id, f"Inspection of {area}", "Ofsted", "inspection report", date, f"{doc_id}.pdf", "", "",
+                    area=area)
+
+
+DOCS = {d.doc_id: d for d in [
+    _doc("barnet-2017", "London Borough of Barnet", "2017-07-07"),
+    _doc("barnet-2019", "London Borough of Barnet", "2019-05-24"),
+    _doc("barnet-2024", "Barnet", "2024-06-14"),
+    _doc("somerset-2018", "Somerset County Council", "2018-01-29"),
+    _doc("north-somerset-2023", "North Somerset", "2023-03-24"),
+]}
+AREAS = areas_of(DOCS)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What did Ofsted find in Barnet's 2019 inspection?", {"barnet-2019"}),
+    ("What is the latest Ofsted judgement for Barnet?", {"barnet-2024"}),
+    ("What did the previous inspection of Barnet say?", {"barnet-2019"}),
+    ("How has Barnet changed since 2019?", {"barnet-2019", "barnet-2024"}),
+    ("How did North Somerset do on care leavers?", {"north-somerset-2023"}),
+    ("Compare Somerset and North Somerset", {"somerset-2018", "north-somerset-2023"}),
+    ("What did Ofsted say about Barnet?", {"barnet-2017", "barnet-2019", "barnet-2024"}),
+])
+def test_the_area_and_time_a_question_names_pick_its_reports(question: str, expected: set[str]) -> None:
+    scope = question_scope(question, AREAS)
+    assert scope.doc_ids == expected and not scope.missing
+
+
+def test_an_inspection_the_collection_does_not_hold_is_named_with_what_it_has() -> None:
+    scope = question_scope("What did Ofsted find when it inspected Barnet in 2021?", AREAS)
+    assert scope.doc_ids == frozenset()
+    assert scope.missing == (
+        "The collection has reports on London Borough of Barnet from 2017, 2019 and 2024; none from 2021."
+    )
+
+
+def test_questions_naming_no_area_and_single_area_collections_are_not_scoped() -> None:
+    assert question_scope("What did Ofsted find in 2019?", AREAS).doc_ids is None
+    one = {k: v for k, v in DOCS.items() if k.startswith("barnet")}
+    assert question_scope("Barnet in 2021?", areas_of(one)).doc_ids is None
+
+
+def test_short_names_and_the_longest_name_first() -> None:
+    assert short_name("Blackburn with Darwen Borough Council") == "blackburn with darwen"
+    assert named_areas("Somerset's care leavers", list(AREAS)) == ["somerset"]
+    assert named_areas("north somerset", list(AREAS)) == ["north somerset"]
+
+
+def test_answers_come_only_from_the_named_council_and_a_missing_year_abstains(tmp_path: Path) -> None:
+    assistant = catalogued_with_areas(tmp_path, [
+        ("east-2019", "Eastshire County Council", "2019-05", "Care leavers in Eastshire have suitable homes."),
+        ("east-2023", "Eastshire County Council", "2023-03", "Care leavers in Eastshire lack suitable homes."),
+        ("west-2023", "Westshire Council", "2023-04", "Care leavers in Westshire have suitable homes."),
+    ])
+    answer = assistant.ask("What did inspectors say about homes for care leavers in Westshire?")
+    assert {c.doc_id for c in answer.citations} == {"west-2023"}
+    latest = assistant.ask("What did the latest Eastshire report say about homes for care leavers?")
+    assert {c.doc_id for c in latest.citations} == {"east-2023"}
+    missing = assistant.ask("What did Ofsted find about care leavers in Westshire in 2019?")
+    assert missing.abstained and not missing.citations
+    assert "reports on Westshire Council from 2023; none from 2019" in missing.answer
