@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import tomllib
 from collections.abc import Collection, Mapping
@@ -87,28 +88,23 @@ def load_corpus(corpus_dir: Path, cache: Mapping[str, Extracted] | None = None) 
     layouts: dict[str, tuple[TextLine, ...]] = {}
     extracted: dict[str, Extracted] = {}
     ids: set[str] = set()
+    files: list[tuple[Path, str]] = []
     for path in sorted(p for p in corpus_dir.iterdir() if p.is_file()):
         if path.name == CATALOG or path.name.startswith("."):
             continue
         try:
-            raw = path.read_bytes()
+            files.append((path, hashlib.sha256(path.read_bytes()).hexdigest()))
         except OSError as exc:
             warnings.append(f"Skipped {path.name}: it cannot be read ({exc.strerror or exc}).")
             skipped.append(Skipped(path.name, "", f"it cannot be read ({exc.strerror or exc})"))
+    fresh = _extract_all([path for path, sha in files if sha not in cache])
+    for path, sha in files:
+        outcome = cache.get(sha) or fresh[path.name]
+        if isinstance(outcome, str):
+            warnings.append(f"Skipped {path.name}: {outcome}.")
+            skipped.append(Skipped(path.name, sha, outcome))
             continue
-        sha = hashlib.sha256(raw).hexdigest()
-        try:
-            found = cache.get(sha) or Extracted(*read_file(path.name, raw))
-        except SkipFile as exc:
-            warnings.append(f"Skipped {path.name}: {exc.reason}.")
-            skipped.append(Skipped(path.name, sha, exc.reason))
-            continue
-        except Exception as exc:  # a loader's library failing on a file it should have refused
-            log.debug("Loader failure on %s", path.name, exc_info=True)
-            reason = f"it could not be read ({type(exc).__name__}: {exc})"
-            warnings.append(f"Skipped {path.name}: {reason}.")
-            skipped.append(Skipped(path.name, sha, reason))
-            continue
+        found = outcome
         entry = catalog.get(path.name)
         if entry is None:
             warnings.append(
@@ -132,6 +128,36 @@ def load_corpus(corpus_dir: Path, cache: Mapping[str, Extracted] | None = None) 
             "`assistant ingest` again."
         )
     return CorpusLoad(tuple(documents), tuple(warnings), tuple(skipped), layouts, extracted)
+
+
+def extract(path: Path) -> Extracted | str:
+    """What the loader for ``path``'s content reads from it, or the reason it cannot be read."""
+    try:
+        return Extracted(*read_file(path.name, path.read_bytes()))
+    except SkipFile as exc:
+        return exc.reason
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    except Exception as exc:  # a loader's library failing on a file it should have refused
+        log.debug("Loader failure on %s", path.name, exc_info=True)
+        return f"it could not be read ({type(exc).__name__}: {exc})"
+
+
+def _extract_all(paths: list[Path]) -> dict[str, Extracted | str]:
+    """``extract`` for each file, by name; several PDFs or Word files are read in parallel, one process a
+    core (reading a PDF's layout is the slow part of building an index)."""
+    slow = [p for p in paths if p.suffix.lower() in (".pdf", ".docx")]
+    workers = min(os.cpu_count() or 1, len(slow))
+    if workers < 2 or len(slow) < 4:
+        return {p.name: extract(p) for p in paths}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # "spawn": a fresh interpreter per worker, never a fork of a process holding model threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        out = dict(zip([p.name for p in slow], pool.map(extract, slow, chunksize=1), strict=True))
+    out.update({p.name: extract(p) for p in paths if p.name not in out})
+    return out
 
 
 def read_catalog(path: Path) -> dict[str, dict[str, Any]]:
