@@ -146,15 +146,16 @@ def extract(path: Path) -> Extracted | str:
 def _extract_all(paths: list[Path]) -> dict[str, Extracted | str]:
     """``extract`` for each file, by name; several PDFs or Word files are read in parallel, one process a
     core (reading a PDF's layout is the slow part of building an index)."""
-    slow = [p for p in paths if p.suffix.lower() in (".pdf", ".docx")]
-    workers = min(os.cpu_count() or 1, len(slow))
-    if workers < 2 or len(slow) < 4:
-        return {p.name: extract(p) for p in paths}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # "spawn": a fresh interpreter per worker, never a fork of a process holding model threads.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    slow = [p for p in paths if p.suffix.lower() in (".pdf", ".docx")]
+    workers = min(os.cpu_count() or 1, len(slow))
+    if workers < 2 or len(slow) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        return {p.name: extract(p) for p in paths}
+    # "fork": workers start at once and need no import guard in the caller's script (a spawned worker re-runs
+    # the script that built the index). They only read files, never touching the parent's model threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         out = dict(zip([p.name for p in slow], pool.map(extract, slow, chunksize=1), strict=True))
     out.update({p.name: extract(p) for p in paths if p.name not in out})
     return out

@@ -15,7 +15,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,18 @@ class Index:
     bm25: Any
     sentences_of: dict[str, list[int]]  # passage_id -> sentence ids
     layouts: dict[str, PageLayout] = field(default_factory=dict)  # doc_id -> its page lines (paged formats)
+    _passage_docs: np.ndarray = field(init=False, repr=False)
+    _doc_numbers: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once (never lazily: answering reads the index from several threads at once).
+        self._doc_numbers = {d: i for i, d in enumerate(sorted(self.documents))}
+        self._passage_docs = np.array([self._doc_numbers[p.doc_id] for p in self.passages], dtype=np.int32)
+
+    def passages_in(self, doc_ids: Collection[str]) -> np.ndarray:
+        """A boolean mask over ``passages``: those of ``doc_ids`` (a filter applied inside the search)."""
+        wanted = [self._doc_numbers[d] for d in doc_ids if d in self._doc_numbers]
+        return np.isin(self._passage_docs, np.array(wanted, dtype=np.int32))
 
     def layout(self, doc_id: str) -> PageLayout:
         """Where ``doc_id``'s text sits on its pages (``NO_PAGES`` for formats without pages)."""

@@ -77,7 +77,7 @@ def retrieve(
         return []
     mask = np.ones(n, dtype=bool)
     if allowed is not None:
-        mask = np.array([p.doc_id in allowed for p in index.passages], dtype=bool)
+        mask = index.passages_in(allowed)
         if not mask.any():
             return []
     k = min(candidates, int(mask.sum()))
