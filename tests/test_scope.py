@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.scope import areas_of, named_areas, question_scope, short_name
@@ -73,3 +74,30 @@ def test_answers_come_only_from_the_named_council_and_a_missing_year_abstains(tm
     missing = assistant.ask("What did Ofsted find about care leavers in Westshire in 2019?")
     assert missing.abstained and not missing.citations
     assert "reports on Westshire Council from 2023; none from 2019" in missing.answer
+
+
+def test_scoring_only_the_candidates_sentences_gives_the_same_best_sentences(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.retrieval import SentenceScores
+
+    a = fake_assistant
+    vector = a.embedder.embed(["care leavers aged 21 and over"])[0]
+    full = a._best_sentence_per_passage(vector)
+    lazy = SentenceScores(a.index.sentence_vectors, vector, a.stats.passage_sentence_starts,
+                          a.stats.passage_sentence_ends)
+    positions = list(range(len(a.index.passages)))
+    assert isinstance(full, np.ndarray)
+    assert np.allclose(lazy.of(positions), full) and np.allclose(lazy.of(positions[::-7]), full[::-7])
+
+
+def test_a_large_collection_scores_only_candidate_sentences_and_still_answers(tmp_path: Path) -> None:
+    from assistant.settings import Settings
+
+    small_limit = Settings.load(environ={}, sentence_scan_limit=3)
+    assistant = catalogued_with_areas(tmp_path, [
+        ("east-2023", "Eastshire County Council", "2023-03", "Care leavers in Eastshire lack suitable homes."),
+        ("west-2023", "Westshire Council", "2023-04", "Care leavers in Westshire have suitable homes. "
+         "Adoption is timely."),
+    ])
+    assistant.settings = small_limit
+    answer = assistant.ask("What did inspectors say about homes for care leavers in Westshire?")
+    assert [c.doc_id for c in answer.citations] == ["west-2023"] and "suitable homes" in answer.citations[0].quote

@@ -53,6 +53,9 @@ class CollectionStats:
     run_passages: np.ndarray
     """Sentences are stored passage by passage: where each passage's run of sentences starts (int64), and
     the position of the passage it belongs to, for ``np.maximum.reduceat`` over a question's cosines."""
+    passage_sentence_starts: np.ndarray
+    passage_sentence_ends: np.ndarray
+    """Per passage position, its sentences' ids from start to end (end excluded; equal when it has none)."""
     """Each sentence's own terms; the terms it is scored on (its own, its document's header words and, for a
     table row, its table's header words); whether it can stand as a quote (``answer.quotable``); and the
     position in ``index.passages`` of its passage (int64)."""
@@ -121,6 +124,8 @@ class CollectionStats:
             sentence_passages=sentence_passages,
             run_starts=run_starts,
             run_passages=sentence_passages[run_starts],
+            passage_sentence_starts=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "left"),
+            passage_sentence_ends=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "right"),
             passage_terms=[set(terms(t)) for t in texts],
             passage_positions=passage_positions,
             header_terms=header_terms,

@@ -38,7 +38,7 @@ from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
 from assistant.overview import lead_sentences, overview_document, overview_wanted, summary_passages
 from assistant.questions import documents_named, named_years, off_subject_words, question_shape, unknown_names
-from assistant.retrieval import Scored, allowed_documents, retrieve
+from assistant.retrieval import Scored, SentenceScores, allowed_documents, retrieve
 from assistant.scope import question_scope, without_scope_words
 from assistant.search_text import alternatives, expand, plain_words, subject_terms, terms
 from assistant.settings import Settings
@@ -64,7 +64,7 @@ class _Query:
     asked: str  # this turn's own words, without the earlier question carried along (own_words)
     vector: np.ndarray
     terms: list[str]  # of the glossary-expanded question, for BM25
-    best_sentence: np.ndarray  # per passage: the cosine of its sentence closest to the question
+    best_sentence: np.ndarray | SentenceScores  # per passage: the cosine of its sentence closest to the question
 
 
 class Assistant:
@@ -264,8 +264,13 @@ class Assistant:
         key = {s.passage: best.get(self.index.passages[s.passage].passage_id, -np.inf) for s in head}
         return sorted(head, key=lambda s: -key[s.passage]) + ranked[len(head):]
 
-    def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray:
-        """For each passage, the cosine of its sentence closest to the query (-1 when it has none)."""
+    def _best_sentence_per_passage(self, query_vector: np.ndarray) -> np.ndarray | SentenceScores:
+        """For each passage, the cosine of its sentence closest to the query (-1 when it has none): for every
+        passage at once on a collection of up to ``sentence_scan_limit`` sentences (the best sentences then
+        also propose candidates), else only for the candidates retrieval finds (``SentenceScores``)."""
+        if len(self.index.sentences) > self.settings.sentence_scan_limit:
+            return SentenceScores(self.index.sentence_vectors, query_vector, self.stats.passage_sentence_starts,
+                                  self.stats.passage_sentence_ends)
         best = np.full(len(self.index.passages), -1.0, dtype=np.float32)
         if len(self.stats.sentence_passages):
             # Sentences are stored passage by passage, so each passage's best is one reduceat over its run

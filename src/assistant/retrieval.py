@@ -51,6 +51,32 @@ def _in_range(date: str | None, start: str | None, end: str | None) -> bool:
     return not (end and date[: len(end)] > end[: len(date)])
 
 
+class SentenceScores:
+    """Each passage's best sentence cosine to a question, worked out only for the passages asked about.
+
+    On a large collection scanning every sentence vector for every question costs more than the rest of
+    answering (it reads them all from memory: 120 MB for 80,000 sentences); this scores only the candidate
+    passages' sentences, so a question's cost stays with its candidates, not the collection.
+    """
+
+    def __init__(self, vectors: np.ndarray, query: np.ndarray, run_starts: np.ndarray, run_ends: np.ndarray) -> None:
+        self.vectors, self.query = vectors, query
+        self.run_starts, self.run_ends = run_starts, run_ends  # per passage position; start == end: no sentence
+
+    def of(self, positions: list[int]) -> np.ndarray:
+        """The best sentence cosine of each passage at ``positions`` (-1 for a passage without sentences)."""
+        out = np.full(len(positions), -1.0, dtype=np.float32)
+        starts, ends = self.run_starts[positions], self.run_ends[positions]
+        has = ends > starts
+        if not has.any():
+            return out
+        ids = np.concatenate([np.arange(a, b) for a, b in zip(starts[has], ends[has], strict=True)])
+        cosines = self.vectors[ids] @ self.query
+        offsets = np.r_[0, np.cumsum((ends - starts)[has])[:-1]]
+        out[has] = np.maximum.reduceat(cosines, offsets)
+        return out
+
+
 def retrieve(
     index: Index,
     query_vector: np.ndarray,
@@ -60,7 +86,7 @@ def retrieve(
     fusion: str = "weighted",
     dense_weight: float = 0.6,
     rrf_k: int = 60,
-    sentence_dense: np.ndarray | None = None,
+    sentence_dense: np.ndarray | SentenceScores | None = None,
 ) -> list[Scored]:
     """Rank passages for a query: best first, only from ``allowed`` documents (None = all).
 
@@ -88,7 +114,8 @@ def retrieve(
         selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
         _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))  # type: ignore[call-arg]  # faiss stubs omit SWIG keywords
     dense_ids = [int(i) for i in ids[0] if i >= 0]
-    if sentence_dense is not None:
+    lazy = sentence_dense if isinstance(sentence_dense, SentenceScores) else None
+    if isinstance(sentence_dense, np.ndarray):
         by_sentence = np.where(mask, sentence_dense, -1.0)
         dense_ids = list(dict.fromkeys(dense_ids + [int(i) for i in np.argsort(-by_sentence, kind="stable")[:k]]))
 
@@ -99,7 +126,9 @@ def retrieve(
 
     pool = list(dict.fromkeys(dense_ids + keyword_ids))
     dense = index.passage_vectors[pool] @ q[0]
-    if sentence_dense is not None:
+    if lazy is not None:
+        dense = (dense + lazy.of(pool)) / 2
+    elif isinstance(sentence_dense, np.ndarray):
         dense = (dense + sentence_dense[pool]) / 2
     keyword = keyword_all[pool]
     top_kw = float(keyword.max()) if len(pool) and keyword.max() > 0 else 1.0

@@ -48,6 +48,11 @@ class Settings:
     )
     rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
     rerank_passages: int = _setting(5, "Top passages reordered by their best sentence's score (0: none).")
+    sentence_scan_limit: int = _setting(
+        50_000,
+        "Up to this many sentences, every sentence is scored for every question (its best sentences also "
+        "propose passages); above it, only the candidate passages' sentences are (query time then stays flat).",
+    )
     # Answering
     max_quotes: int = _setting(3, "Most sentences quoted in an ordinary answer.")
     max_list_quotes: int = _setting(6, "Most sentences quoted when the question asks for a list or comparison.")
