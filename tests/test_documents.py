@@ -183,3 +183,26 @@ def test_pages_reach_the_briefing_the_collection_and_the_source_entry(mixed_corp
     table = collection_html(assistant.documents(), assistant.skipped())
     assert "<th scope=\"col\">Area</th>" in table and "Testshire" in table
     assert "locked.pdf</code>: it is password-protected" in table
+
+
+def test_texts_read_by_older_loaders_are_read_again(
+    mixed_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.index as index_module
+    import assistant.loaders.pdf as pdf_module
+
+    index_dir = tmp_path / "index"
+    build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
+    monkeypatch.setattr(index_module, "EXTRACTION_VERSION", index_module.EXTRACTION_VERSION + 1)
+    reason = stale_reason(index_dir, mixed_corpus, KeywordEmbedder().name, SplitterSettings())
+    assert reason is not None and "loaders of version" in reason
+    reads: list[str] = []
+    real_load = pdf_module.PdfLoader.load
+
+    def counting(self, raw: bytes, name: str):  # type: ignore[no-untyped-def]
+        reads.append(name)
+        return real_load(self, raw, name)
+
+    monkeypatch.setattr(pdf_module.PdfLoader, "load", counting)
+    build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
+    assert reads == ["testshire-2025.pdf"]

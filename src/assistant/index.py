@@ -27,7 +27,7 @@ from assistant.corpus import CATALOG, CorpusLoad, Extracted, load_corpus
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
 from assistant.layout import NO_PAGES, PageLayout
-from assistant.loaders import LoadedText
+from assistant.loaders import EXTRACTION_VERSION, LoadedText
 from assistant.passages import SplitterSettings, embedding_text, split_document
 from assistant.search_text import bm25_tokens
 from assistant.settings import Settings
@@ -61,6 +61,8 @@ class Manifest:
     build_seconds: float
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
     """Files not indexed: file name -> {"sha256", "reason"}; an unchanged skipped file is not news."""
+    extraction_version: int = 0
+    """The loaders' ``EXTRACTION_VERSION`` the documents' texts were read with (older: read again)."""
     work: dict[str, float] = field(default_factory=dict)
     """Where the build's time went (seconds reading, splitting, embedding) and how much it did afresh
     (files read, texts embedded) or reused from the previous index."""
@@ -151,6 +153,9 @@ def stale_reason(
         return f"the index format is {manifest.format_version}, this version reads {FORMAT_VERSION}"
     if manifest.model != embedder_name:
         return f"the index was built with model {manifest.model!r}, settings ask for {embedder_name!r}"
+    if manifest.extraction_version != EXTRACTION_VERSION:
+        return (f"the reports were read by loaders of version {manifest.extraction_version}, this version reads "
+                f"them as {EXTRACTION_VERSION}")
     if manifest.splitter != asdict(splitter):
         return f"splitter settings changed ({manifest.splitter} -> {asdict(splitter)})"
     if corpus_dir is not None:
@@ -277,6 +282,7 @@ def build_index(
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         build_seconds=round(time.perf_counter() - started, 2),
         skipped={s.filename: {"sha256": s.sha256, "reason": s.reason} for s in loaded.skipped},
+        extraction_version=EXTRACTION_VERSION,
         work={
             "read_seconds": round(read_s, 2),
             "split_seconds": round(split_s, 2),
@@ -297,9 +303,11 @@ def _reusable_extractions(index_dir: Path) -> dict[str, Extracted]:
     """What the previous build read from each file, by the file's sha256 (PDF extraction is the slow part
     of reading a corpus, so an unchanged file is never read again)."""
     try:
+        if read_manifest(index_dir).extraction_version != EXTRACTION_VERSION:
+            return {}  # read by older loaders: read every file again
         rows = _read_jsonl(index_dir / "texts.jsonl")
         lines = {row["doc_id"]: row["lines"] for row in _read_jsonl(index_dir / "layout.jsonl")}
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, IndexStoreError):
         return {}
     out: dict[str, Extracted] = {}
     for row in rows:

@@ -15,7 +15,10 @@ from assistant.loaders.html import HtmlLoader
 from assistant.loaders.pdf import PdfLoader
 from assistant.loaders.text import TextLoader
 
-__all__ = ["LOADERS", "LoadedText", "Loader", "SkipFile", "SUFFIXES", "read_file", "sniff_format"]
+__all__ = ["EXTRACTION_VERSION", "LOADERS", "LoadedText", "Loader", "SkipFile", "SUFFIXES", "read_file", "sniff_format"]
+
+#: Raise when a loader reads files differently: texts kept in an index from an older version are read again.
+EXTRACTION_VERSION = 2  # 2: a PDF's headings passed on; labelled lines ("Lead inspector: ...") are text
 
 # In sniffing order: the binary formats' magic bytes first, text last (it accepts anything without NULs).
 LOADERS: tuple[Loader, ...] = (PdfLoader(), DocxLoader(), HtmlLoader(), TextLoader())
