@@ -100,7 +100,7 @@ def test_eval_exits_1_when_the_gate_fails_and_writes_the_reports_anyway(  # type
     monkeypatch.setattr("assistant.pipeline.Assistant.load", lambda *a, **k: fake_assistant)
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli.main, ["eval", "--questions", str(questions), "--out", str(out), "--no-baselines"]
+        cli.main, ["eval", "--questions", str(questions), "--out", str(out), "--no-baselines", "--no-national"]
     )
     assert result.exit_code == exit_code, result.output
     assert (out / "report.md").is_file() and (out / "report.json").is_file()
