@@ -204,4 +204,9 @@ def launch(settings: Settings, assistant: Assistant | None = None) -> None:
         # staying in the temp folder.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
     log.info("Serving the chat on http://%s:%s", settings.host, settings.port)
-    serve(build_ui(assistant, settings), settings, block=True)
+    demo = build_ui(assistant, settings)
+    try:
+        serve(demo, settings, block=True)
+    except KeyboardInterrupt:  # Ctrl-C or `kill` arriving before gradio's own handler is in place
+        log.info("Stopping the chat.")
+        demo.close()
