@@ -20,7 +20,7 @@ def _citation(n: int = 1, quote: str = QUOTE) -> Citation:
         n=n, doc_id="2023-05-council-report", title="Ofsted ILACS judgement",
         publisher="West Sussex County Council", kind="council report", date="2023-05-11",
         quote=quote, text=f"Intro. {quote}. More.",
-        location=Location("4. The Ofsted report", "4.2", 0, len(quote)), score=0.9,
+        location=Location("4. The Ofsted report", "4.2", 0, len(quote)), score=0.9, area="West Sussex",
     )
 
 
@@ -100,3 +100,15 @@ def test_briefing_of_a_real_answer(fake_assistant, tmp_path: Path) -> None:  # t
     for c in answer.citations:
         assert f"[^1-{c.n}]: *{c.title}*" in text
     assert fake_assistant.index_version in docx.Document(str(word)).sections[0].footer.paragraphs[0].text
+
+
+def test_the_briefing_is_titled_and_named_from_the_cited_reports_areas(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    other = replace(_answer(), citations=(replace(_citation(), area="Barnet"),))
+    assert briefing_markdown([_answer(), other], "v", TODAY).startswith(
+        "# Briefing: Barnet and West Sussex children's services"
+    )
+    md, word = write_briefing([other], "v", TODAY, tmp_path)
+    assert md.name == f"briefing-barnet-childrens-services-{TODAY.isoformat()}.md"
+    assert docx.Document(str(word)).core_properties.title == "Briefing: Barnet children's services"

@@ -274,3 +274,15 @@ def test_old_briefing_folders_are_pruned(care_answer: Answer, tmp_path: Path) ->
     fresh = briefing_files([Exchange(care_answer)], "v1", tmp_path)
     assert fresh is not None and fresh[0].exists()
     assert not stale.exists()
+
+
+def test_the_page_title_names_the_collections_own_areas() -> None:
+    from assistant.chat.render import page_title
+    from assistant.types import Document
+
+    def doc(area: str | None) -> Document:
+        return Document("d", "T", "P", "k", None, "d.txt", "", "", area=area)
+
+    assert page_title([doc("West Sussex"), doc("West Sussex")]) == "West Sussex children's services: ask the reports"
+    assert page_title([doc("Kent"), doc("Barnet"), doc("Surrey")]) == "Children's services in 3 areas: ask the reports"
+    assert page_title([doc(None)]) == "Children's services: ask the reports"

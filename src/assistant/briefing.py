@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cleaning import xml_safe_answer
-from assistant.text import human_date
+from assistant.text import human_date, subject_of
 from assistant.types import Answer, Citation, Location, RetrievedPassage
 
-TITLE = "Briefing: West Sussex children's services"
 INTRO = (
     "Questions put to the report assistant, with its answers. Every quotation is verbatim from the report "
     "cited in its footnote; check the source before relying on it."
@@ -23,6 +22,16 @@ INTRO = (
 NOT_COVERED = "The reports in this collection do not cover this question."
 _MARKER = re.compile(r"\[(\d+)\]")
 _INLINE = re.compile(r"(\*\*.+?\*\*|\[\d+\])")
+
+
+def _areas(answers: Sequence[Answer]) -> list[str | None]:
+    return [c.area for a in answers for c in a.citations] + [p.area for a in answers for p in a.related]
+
+
+def briefing_title(answers: Sequence[Answer]) -> str:
+    """"Briefing: " and what the cited reports are about, named from their areas ("Briefing: West Sussex
+    children's services")."""
+    return f"Briefing: {subject_of(_areas(answers))}"
 
 
 def one_line(text: str) -> str:
@@ -87,7 +96,7 @@ def briefing_markdown(answers: Sequence[Answer], index_version: str, today: date
         # Briefing: West Sussex children's services
         ...
     """
-    out = [f"# {TITLE}", "", f"_{INTRO}_", ""]
+    out = [f"# {briefing_title(answers)}", "", f"_{INTRO}_", ""]
     for q, answer in enumerate(answers, start=1):
         out += [f"## {q}. {one_line(answer.question)}", ""]
         if (standalone := understood_as(answer)) is not None:
@@ -123,8 +132,9 @@ def briefing_docx(answers: Sequence[Answer], index_version: str, today: date, pa
 
     answers = [xml_safe_answer(a) for a in answers]  # Word (XML) cannot hold control characters
     doc = new_document()
-    doc.core_properties.title = TITLE
-    doc.add_heading(TITLE, level=0)
+    title = briefing_title(answers)
+    doc.core_properties.title = title
+    doc.add_heading(title, level=0)
     doc.add_paragraph().add_run(INTRO).italic = True
     for q, answer in enumerate(answers, start=1):
         doc.add_heading(f"{q}. {one_line(answer.question)}", level=2)
@@ -161,7 +171,8 @@ def write_briefing(
     """Write both forms of the briefing into ``folder``: (the Markdown file, the Word file)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    stem = f"briefing-west-sussex-childrens-services-{today.isoformat()}"
+    slug = re.sub(r"[^a-z0-9]+", "-", subject_of(_areas(answers)).lower().replace("'", "")).strip("-")
+    stem = f"briefing-{slug}-{today.isoformat()}"
     md = target / f"{stem}.md"
     md.write_text(briefing_markdown(answers, index_version, today), encoding="utf-8")
     return md, briefing_docx(answers, index_version, today, target / f"{stem}.docx")

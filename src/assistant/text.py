@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "′": "'"})
 _DASHES = re.compile(r"[‐‑‒–—―−]")
@@ -51,3 +51,21 @@ def human_date(iso: str | None) -> str:
         return parts[0]
     month = MONTHS[int(parts[1]) - 1]
     return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def subject_of(areas: Iterable[str | None]) -> str:
+    """What a set of reports is about, named from their own areas (never from code): the one or two areas,
+    or how many there are.
+
+    Example:
+        >>> subject_of(["West Sussex", "West Sussex", None]), subject_of(["Kent", "Barnet"]), subject_of([])
+        ("West Sussex children's services", "Barnet and Kent children's services", "children's services")
+        >>> subject_of(["Kent", "Barnet", "Surrey"])
+        "children's services in 3 areas"
+    """
+    named = sorted({a for a in areas if a})
+    if not named:
+        return "children's services"
+    if len(named) <= 2:
+        return f"{' and '.join(named)} children's services"
+    return f"children's services in {len(named)} areas"

@@ -30,6 +30,7 @@ from assistant.chat.render import (  # noqa: E402
     collection_html,
     document_label,
     esc,
+    page_title,
     year_choices,
 )
 from assistant.chat.turns import AskService, answer_position, answer_turn, briefing_files, filters_from, rate  # noqa: E402
@@ -41,7 +42,6 @@ from assistant.types import Document  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-TITLE = "West Sussex children's services: ask the reports"
 EXAMPLES = (
     "What did Ofsted say about care leavers over 21?",
     "How did the judgement change between 2019 and 2023?",
@@ -124,7 +124,7 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
         viewer = PageViewer(settings.corpus_dir, {d.doc_id: d for d in documents})
     skipped = assistant.skipped() if hasattr(assistant, "skipped") else []
     # Gradio's copies of briefings (its cache) are deleted after an hour, and all of them when the server stops.
-    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(600, 3600)) as demo:
+    with gr.Blocks(title=page_title(documents), analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         page = _layout(documents, assistant.index_version, skipped)
         _wire_asking(page, assistant, demo, viewer)
         _wire_feedback(page, settings, assistant.index_version)
@@ -150,7 +150,7 @@ def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple
     """Lay out the page: the conversation on the left, filters, feedback and the collection beside it."""
     state = gr.State([])
     gr.HTML(
-        f'<header class="masthead"><h1>{esc(TITLE)}</h1>'
+        f'<header class="masthead"><h1>{esc(page_title(documents))}</h1>'
         f"<p>Answers quote the public reports word for word ({len(documents)} reports, "
         f"{esc(_span(documents))}), with each source. Ask a follow-up, narrow the search, then download "
         "the conversation as a briefing.</p></header>"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.briefing import understood_as
 from assistant.chat.pages import PageView
-from assistant.text import human_date
+from assistant.text import human_date, subject_of
 from assistant.types import Answer, Citation, Document, Location, RetrievedPassage
 
 WORKING = '<p class="working" role="status">Looking through the reports…</p>'
@@ -185,6 +185,13 @@ def chat_messages(exchanges: Sequence[Exchange], pending: str | None = None) -> 
         messages.append({"role": "user", "content": esc(pending)})
         messages.append({"role": "assistant", "content": WORKING})
     return messages
+
+
+def page_title(documents: Sequence[Document]) -> str:
+    """The chat's title, named from the collection's own areas: "West Sussex children's services: ask the
+    reports" (no place is written in code)."""
+    subject = subject_of(d.area for d in documents)
+    return f"{subject[0].upper()}{subject[1:]}: ask the reports"
 
 
 def document_label(doc: Document) -> str:
