@@ -49,13 +49,10 @@ class CollectionStats:
     scoring_terms: list[set[str]]
     quotable: list[bool]
     sentence_passages: np.ndarray
-    run_starts: np.ndarray
-    run_passages: np.ndarray
-    """Sentences are stored passage by passage: where each passage's run of sentences starts (int64), and
-    the position of the passage it belongs to, for ``np.maximum.reduceat`` over a question's cosines."""
     passage_sentence_starts: np.ndarray
     passage_sentence_ends: np.ndarray
-    """Per passage position, its sentences' ids from start to end (end excluded; equal when it has none)."""
+    """Sentences are stored passage by passage: per passage position, its sentences' ids from start to end
+    (end excluded; equal when it has none), for ``np.maximum.reduceat`` over a question's cosines."""
     """Each sentence's own terms; the terms it is scored on (its own, its document's header words and, for a
     table row, its table's header words); whether it can stand as a quote (``answer.quotable``); and the
     position in ``index.passages`` of its passage (int64)."""
@@ -109,8 +106,6 @@ class CollectionStats:
         sentence_passages = np.array([passage_positions[s.passage_id] for s in index.sentences], dtype=np.int64)
         if len(sentence_passages) and np.any(np.diff(sentence_passages) < 0):
             raise ValueError("The index's sentences are not stored passage by passage; rebuild the index.")
-        run_starts = np.flatnonzero(np.r_[True, np.diff(sentence_passages) != 0]) if len(sentence_passages) else (
-            np.zeros(0, dtype=np.int64))
         return cls(
             index=index,
             idf=idf,
@@ -122,8 +117,6 @@ class CollectionStats:
             quotable=[quotable(s, len(sentence_terms[s.sentence_id]), s.sentence_id in titles)
                       for s in index.sentences],
             sentence_passages=sentence_passages,
-            run_starts=run_starts,
-            run_passages=sentence_passages[run_starts],
             passage_sentence_starts=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "left"),
             passage_sentence_ends=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "right"),
             passage_terms=[set(terms(t)) for t in texts],

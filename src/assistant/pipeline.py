@@ -150,7 +150,8 @@ class Assistant:
         )
         scope = question_scope(standalone, self.stats.areas)
         if scope.missing:
-            return self._no_such_report(question, standalone, scope.missing, started, id)
+            text = f"**The reports in this collection do not cover this question.** {scope.missing}"
+            return self._declined(question, standalone, text, started, id)
         if scope.doc_ids is not None:  # the council and time the question names narrow the search
             allowed = set(scope.doc_ids) if allowed is None else allowed & scope.doc_ids
         query = self._query(without_scope_words(standalone, scope))
@@ -272,11 +273,12 @@ class Assistant:
             return SentenceScores(self.index.sentence_vectors, query_vector, self.stats.passage_sentence_starts,
                                   self.stats.passage_sentence_ends)
         best = np.full(len(self.index.passages), -1.0, dtype=np.float32)
-        if len(self.stats.sentence_passages):
+        starts, ends = self.stats.passage_sentence_starts, self.stats.passage_sentence_ends
+        has = ends > starts
+        if has.any():
             # Sentences are stored passage by passage, so each passage's best is one reduceat over its run
             # (np.maximum.at, one element at a time, grew to tens of ms on a national collection).
-            cosines = self.index.sentence_vectors @ query_vector
-            best[self.stats.run_passages] = np.maximum.reduceat(cosines, self.stats.run_starts)
+            best[has] = np.maximum.reduceat(self.index.sentence_vectors @ query_vector, starts[has])
         return best
 
     def _refuse_instructions(
@@ -286,17 +288,13 @@ class Assistant:
             allowed_documents(self.index.documents, filters)  # a bad filter is still reported
         text = abstention(self.index.documents, (), "The question only gives the assistant instructions, "
                           "which it does not follow.")
-        total = round((time.perf_counter() - started) * 1000, 2)
-        return Answer(question, "", text, True, (), (), {"retrieve": 0.0, "answer": total, "total": total}, (), id)
+        return self._declined(question, "", text, started, id)
 
-    def _no_such_report(
-        self, question: str, standalone: str, missing: str, started: float, id: str | int | None
-    ) -> Answer:
-        """The answer to a question about a report the collection does not have (an area's year)."""
-        text = f"**The reports in this collection do not cover this question.** {missing}"
+    def _declined(self, question: str, standalone: str, text: str, started: float, id: str | int | None) -> Answer:
+        """An answer that declines before any search (``text`` says why), timed from ``started``."""
         total = round((time.perf_counter() - started) * 1000, 2)
-        timings = {"retrieve": 0.0, "answer": total, "total": total}
-        return Answer(question, standalone, text, True, (), (), timings, (), id)
+        return Answer(question, standalone, text, True, (), (), {"retrieve": 0.0, "answer": total, "total": total},
+                      (), id)
 
     def _retrieved(self, scored: Scored) -> RetrievedPassage:
         p = self.index.passages[scored.passage]
