@@ -7,6 +7,7 @@ and reused, and peak memory. The machine is shared: compare runs made in the sam
 
     python benchmarks/ingest.py                       # ../shared/ofsted/reports when present, else corpus/
     python benchmarks/ingest.py --corpus DIR --limit 40
+    python benchmarks/ingest.py --limit 10 --runtimes torch,onnx   # the runtimes side by side, same run
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ NATIONAL = ROOT.parent / "shared" / "ofsted" / "reports"
 
 def build(corpus: Path, index: Path) -> dict[str, object]:
     """Build (or update) ``index`` from ``corpus`` in this process; what it measured."""
-    from assistant.embedding import MiniLMEmbedder
+    from assistant.embedding import make_embedder
     from assistant.index import build_index
     from assistant.passages import SplitterSettings
+    from assistant.settings import Settings
 
-    embedder = MiniLMEmbedder()
+    settings = Settings.load()  # ASSISTANT_EMBEDDING_RUNTIME picks the runtime measured
+    embedder = make_embedder(settings)
     started = time.perf_counter()
     manifest = build_index(corpus, index, embedder, SplitterSettings())
     wall = time.perf_counter() - started
@@ -49,10 +52,10 @@ def build(corpus: Path, index: Path) -> dict[str, object]:
     }
 
 
-def _in_subprocess(corpus: Path, index: Path) -> dict[str, object]:
+def _in_subprocess(corpus: Path, index: Path, runtime: str) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, __file__, "--one-build", str(corpus), str(index)],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env={**os.environ, "ASSISTANT_EMBEDDING_RUNTIME": runtime},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -73,6 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=NATIONAL if NATIONAL.is_dir() else ROOT / "corpus")
     parser.add_argument("--limit", type=int, default=0, help="Use only the first N files (0: all).")
+    parser.add_argument("--runtimes", default="onnx",
+                        help="Comma-separated embedding runtimes to build with, one after the other: onnx, "
+                             "onnx-int8, torch (default: onnx).")
     parser.add_argument("--one-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_build:
@@ -82,16 +88,17 @@ def main() -> None:
     catalog = [p for p in every if p.name == "catalog.toml"]
     files = [p for p in every if p.name != "catalog.toml"]
     files = files[: args.limit] if args.limit else files
-    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
-        corpus.mkdir()
-        *first, last = files
-        for f in [*catalog, *first]:
-            os.symlink(f.resolve(), corpus / f.name)
-        print(f"Corpus: {args.corpus} ({len(files)} files; the last one is added afterwards)")
-        _report("cold build", _in_subprocess(corpus, index))
-        shutil.copy(last, corpus / last.name)
-        _report(f"adding {last.name}", _in_subprocess(corpus, index))
+    print(f"Corpus: {args.corpus} ({len(files)} files; the last one is added afterwards)")
+    for runtime in args.runtimes.split(","):
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+            corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
+            corpus.mkdir()
+            *first, last = files
+            for f in [*catalog, *first]:
+                os.symlink(f.resolve(), corpus / f.name)
+            _report(f"[{runtime}] cold build", _in_subprocess(corpus, index, runtime))
+            shutil.copy(last, corpus / last.name)
+            _report(f"[{runtime}] adding {last.name}", _in_subprocess(corpus, index, runtime))
 
 
 if __name__ == "__main__":

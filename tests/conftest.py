@@ -53,10 +53,10 @@ def keyword_embedder() -> KeywordEmbedder:
 
 @pytest.fixture(scope="session")
 def real_embedder():  # type: ignore[no-untyped-def]
-    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from assistant.embedding import MiniLMEmbedder
+    """The bundled all-MiniLM-L6-v2 on the runtime the default settings choose, loaded once per session."""
+    from assistant.embedding import make_embedder
 
-    return MiniLMEmbedder()
+    return make_embedder(Settings.load(environ={}))
 
 
 @pytest.fixture(scope="session")

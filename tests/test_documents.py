@@ -139,7 +139,7 @@ def test_cli_ingest_summarises_what_was_skipped_and_ask_json_gives_pages(
 
     from assistant import cli
 
-    for where in ("assistant.embedding.MiniLMEmbedder", "assistant.pipeline.MiniLMEmbedder"):
+    for where in ("assistant.embedding.make_embedder", "assistant.pipeline.make_embedder"):
         monkeypatch.setattr(where, lambda *a, **k: KeywordEmbedder())
     _add_bad_files(mixed_corpus)
     index = str(tmp_path / "index")

@@ -123,18 +123,17 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
       assistant ingest ../other-council/reports --index other-index
       assistant ingest --if-needed           # what `make app` runs
     """
-    from assistant.embedding import BUNDLED_MODEL, MiniLMEmbedder
+    from assistant.embedding import embedder_name, make_embedder
     from assistant.index import build_index, splitter_settings, stale_reason
 
     s = _settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
     if if_needed:
-        model_name = BUNDLED_MODEL if not s.model_path else Path(s.model_path).name
-        reason = stale_reason(s.index_dir, s.corpus_dir, model_name, splitter_settings(s))
+        reason = stale_reason(s.index_dir, s.corpus_dir, embedder_name(s), splitter_settings(s))
         if reason is None:
             click.echo(f"The index at {s.index_dir} is up to date.")
             return
         click.echo(f"Building the index at {s.index_dir}: {reason}.", err=True)
-    embedder = MiniLMEmbedder(s.model_path or None)
+    embedder = make_embedder(s)
     manifest = build_index(s.corpus_dir, s.index_dir, embedder, splitter_settings(s), show_progress=True,
                            on_warning=_warn)
     click.echo(

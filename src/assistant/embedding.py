@@ -11,11 +11,14 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from assistant.errors import ModelError
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -151,3 +154,25 @@ class KeywordEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
+
+
+def embedder_name(settings: Settings) -> str:
+    """The name the embedder of ``settings`` records in an index manifest, without loading it."""
+    if settings.model_path:
+        return Path(settings.model_path).name
+    if settings.embedding_runtime in ("onnx", "onnx-int8"):
+        from assistant.embedding_onnx import onnx_model_name
+
+        return onnx_model_name(int8=settings.embedding_runtime == "onnx-int8")
+    return BUNDLED_MODEL
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder ``settings`` ask for: the bundled model on onnxruntime (fp32 or int8) or torch, or the
+    sentence-transformers model at ``settings.model_path`` (always torch)."""
+    if not settings.model_path and settings.embedding_runtime in ("onnx", "onnx-int8"):
+        from assistant.embedding_onnx import OnnxMiniLMEmbedder
+
+        cache = Path(settings.model_cache_dir) if settings.model_cache_dir else None
+        return OnnxMiniLMEmbedder(cache, int8=settings.embedding_runtime == "onnx-int8")
+    return MiniLMEmbedder(settings.model_path or None)

