@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +24,15 @@ class Scored:
 
 
 def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[str]:
-    """Ids of the documents a filter admits. Unknown document ids are an error that lists the valid ones."""
+    """Ids of the documents a filter admits. Unknown document ids are an error that lists the valid ones;
+    a publisher, kind or area no document has is an error that names the nearest ones the collection has."""
     unknown = [d for d in filters.doc_ids if d not in documents]
     if unknown:
         raise InvalidFilterError(f"Unknown document(s) {unknown}. Valid documents: {sorted(documents)}.")
+    docs = documents.values()
+    _check_known("publisher", filters.publishers, (d.publisher for d in docs))
+    _check_known("kind", filters.kinds, (d.kind for d in docs))
+    _check_known("area", filters.areas, (d.area for d in docs))
     keep = set()
     for doc in documents.values():
         if filters.doc_ids and doc.doc_id not in filters.doc_ids:
@@ -40,6 +47,23 @@ def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[s
             continue
         keep.add(doc.doc_id)
     return keep
+
+
+def _check_known(facet: str, wanted: tuple[str, ...], values: Iterable[str | None]) -> None:
+    """Refuse a filter value no document has (case aside): with hundreds of reports a typo would otherwise
+    leave nothing to search, silently. The message offers the closest values, or some of them."""
+    if not wanted:
+        return
+    known = {v.lower(): v for v in values if v}
+    missing = [w for w in wanted if w.lower() not in known]
+    if not missing:
+        return
+    close = difflib.get_close_matches(missing[0].lower(), list(known), n=3, cutoff=0.6)
+    names = sorted(known.values(), key=str.lower)
+    hint = (f"Did you mean {' or '.join(repr(known[c]) for c in close)}?" if close else
+            f"The collection's {facet}s include {', '.join(repr(n) for n in names[:8])}"
+            + (f" and {len(names) - 8} more." if len(names) > 8 else "."))
+    raise InvalidFilterError(f"No report has the {facet} {', '.join(repr(m) for m in missing)}. {hint}")
 
 
 def _in_range(date: str | None, start: str | None, end: str | None) -> bool:
