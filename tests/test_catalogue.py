@@ -163,6 +163,19 @@ def test_a_filter_value_no_report_has_is_refused_with_the_nearest(docs: list[Doc
     assert len(allowed_documents(by_id, Filters(areas=(area.lower(),), publishers=("OFSTED",)))) == 3
 
 
+def test_an_area_is_found_by_the_name_a_person_calls_it(docs: list[Document]) -> None:
+    by_id = {d.doc_id: d for d in docs}
+    council = area_names(50)[2]  # "... Council"
+    assert council.endswith(" Council")
+    short = council.removesuffix(" Council")
+    expected = {d.doc_id for d in docs if d.area == council}
+    assert allowed_documents(by_id, Filters(areas=(short,))) == expected == allowed_documents(
+        by_id, Filters(areas=(council.upper(),))
+    )
+    with pytest.raises(InvalidFilterError, match=f"Did you mean '{council}'"):
+        allowed_documents(by_id, Filters(areas=(short + "e",)))
+
+
 # ------------------------------------------------------------------------------------ the page's wiring
 
 

@@ -109,7 +109,7 @@ def _filter_options(f: F) -> F:
         click.option("--publisher", "publishers", multiple=True, help="Only this publisher (repeatable)."),
         click.option("--kind", "kinds", multiple=True, help="Only this kind of document (repeatable)."),
         click.option("--area", "areas", multiple=True,
-                     help="Only documents about this council or area (repeatable)."),
+                     help="Only documents about this council or area, by full or short name (repeatable)."),
         click.option("--from", "date_from",
                      help="Only documents dated on/after this ISO date (2020, 2020-10, 2020-10-20)."),
         click.option("--to", "date_to", help="Only documents dated on/before this ISO date (no earlier than --from)."),
