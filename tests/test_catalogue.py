@@ -19,6 +19,7 @@ from assistant.chat.catalogue import (
     facet_choices,
     filter_summary,
     filtered,
+    listed_ids,
     report_choices,
     search_documents,
 )
@@ -99,6 +100,16 @@ def test_browse_applies_the_filters_and_the_search(docs: list[Document]) -> None
     assert narrower and all(d.publisher == publisher for d in narrower) and len(narrower) < len(shown)
     assert browse(docs, Filters(), "") == by_area_then_date(docs)
     assert filtered(docs, Filters(kinds=("NEWS ARTICLE",))) == [d for d in docs if d.kind == "news article"]
+
+
+def test_the_listed_reports_can_be_picked_when_there_are_few_enough(docs: list[Document]) -> None:
+    area = area_names(50)[21]
+    ids = listed_ids(docs, Filters(publishers=("Ofsted",)), area, limit=50)
+    assert isinstance(ids, list) and ids == [d.doc_id for d in browse(docs, Filters(publishers=("Ofsted",)), area)]
+    assert len(ids) == 3
+    assert listed_ids(docs, Filters(), "", limit=50) == "500 reports are listed: narrow the list to 50 or fewer " \
+        "first (search or filter)."
+    assert str(listed_ids(docs, Filters(), "nothing like this", limit=50)).startswith("No report is listed")
 
 
 def test_counts_say_how_many_of_how_many_and_why() -> None:
@@ -195,9 +206,15 @@ def test_the_page_narrows_the_reports_list_and_the_collection(tmp_path: Path) ->
     count, listing = update(area.lower(), [], [], [], "", "", [])
     assert "Showing 4 of 120 reports, matching" in count and listing.count(f"<td data-label=\"Area\">{area}<") == 4
     count, listing = update("", [], ["Ofsted"], [], "", "", [area])
-    assert "within the filters" in count and listing.count("<tr>") - 1 == len(
-        [d for d in assistant.documents() if d.area == area and d.publisher == "Ofsted"]
-    )
+    ofsted = [d.doc_id for d in assistant.documents() if d.area == area and d.publisher == "Ofsted"]
+    assert "within the filters" in count and listing.count("<tr>") - 1 == len(ofsted) > 0
+    # "Ask only about these reports": the listed ones become the reports filter; too many is a warning.
+    use_listed = _page_fn(demo, "use_listed")
+    picked = use_listed(area, [], ["Ofsted"], [], "", "", [])
+    assert sorted(picked["value"]) == sorted(ofsted)
+    assert set(ofsted) <= {doc_id for _, doc_id in picked["choices"]}
+    with pytest.warns(UserWarning, match="120 reports are listed"):
+        assert use_listed("", [], [], [], "", "", []) is not None
 
 
 # ------------------------------------------------------------------------------------------------- CLI

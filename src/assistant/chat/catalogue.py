@@ -71,6 +71,17 @@ def browse(documents: Sequence[Document], filters: Filters, query: str) -> list[
     return by_area_then_date(search_documents(filtered(documents, filters), query))
 
 
+def listed_ids(documents: Sequence[Document], filters: Filters, query: str, limit: int) -> list[str] | str:
+    """The ids of the reports the panel lists, to ask about only those; or, when none or more than ``limit``
+    are listed, a message saying what to do."""
+    shown = browse(documents, filters, query)
+    if not shown:
+        return "No report is listed: change the search or the filters first."
+    if len(shown) > limit:
+        return f"{len(shown)} reports are listed: narrow the list to {limit} or fewer first (search or filter)."
+    return [d.doc_id for d in shown]
+
+
 def count_line(shown: int, total: int, query: str = "", narrowed: bool = False) -> str:
     """The sentence above the list: how many of the collection's reports it shows, and why.
 

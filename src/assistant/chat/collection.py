@@ -1,7 +1,8 @@
 """The collection panel: every report in the index, searchable, with a count, and the files not indexed.
 
 A person types in the search box (title, area, publisher, kind or year) and the list narrows as they type;
-it also follows the chat's filters, so it shows which reports a question will search. The list is sorted by
+it also follows the chat's filters, so it shows which reports a question will search, and "Ask only about
+these reports" puts the reports it lists (up to ``MOST_TO_PICK``) into the reports filter. The list is sorted by
 area, then newest first (:func:`assistant.chat.catalogue.browse`); the skipped files stay listed below it.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.chat.catalogue import browse, count_line
+from assistant.chat.catalogue import browse, count_line, listed_ids, report_choices
 from assistant.chat.filters import read_filters
 from assistant.chat.render import collection_html, esc
 from assistant.types import Document, Filters
@@ -26,6 +27,11 @@ class CollectionPanel:
     search: gr.Textbox
     count: gr.HTML
     listing: gr.HTML
+    use: gr.Button
+
+
+MOST_TO_PICK = 50
+"""The most reports "Ask only about these" puts into the reports filter (more is a list no one reads)."""
 
 
 def listing(
@@ -49,10 +55,13 @@ def collection_panel(
             max_lines=1, elem_id="collection-search", show_label=True,
         )
         count, html = listing(documents, skipped, "", Filters())
-        count_box = gr.HTML(count, elem_id="collection-count")
+        with gr.Row(equal_height=True):
+            count_box = gr.HTML(count, elem_id="collection-count")
+            use = gr.Button("Ask only about these reports", size="sm", scale=0, min_width=220,
+                            elem_id="collection-use")
         listing_box = gr.HTML(html, elem_id="collection-list")
         gr.Markdown(f"Index version `{version}`")
-    return CollectionPanel(search, count_box, listing_box)
+    return CollectionPanel(search, count_box, listing_box, use)
 
 
 def wire_collection(
@@ -66,7 +75,19 @@ def wire_collection(
     def update(query: str, *values: Any) -> tuple[str, str]:
         return listing(documents, skipped, query, read_filters(values))
 
+    def use_listed(query: str, *values: Any) -> Any:
+        filters = read_filters(values)
+        ids = listed_ids(documents, filters, query or "", MOST_TO_PICK) if isinstance(filters, Filters) else filters
+        if isinstance(ids, str) or isinstance(filters, str):
+            gr.Warning(str(ids), title="Ask only about these")
+            return gr.skip()
+        gr.Info(f"Questions now search only the {len(ids)} report{'s' if len(ids) != 1 else ''} listed "
+                "(see “Narrow the search”).", title="Ask only about these")
+        return gr.update(choices=report_choices(documents, filters, ids), value=ids)
+
     inputs: list[gr.Textbox | gr.Dropdown] = [panel.search, *filter_inputs]
     for trigger in inputs:
         trigger.change(update, inputs, [panel.count, panel.listing], api_visibility="private",
                        show_progress="hidden", trigger_mode="always_last")
+    # The reports filter is the first of ``filters_from``'s.
+    panel.use.click(use_listed, inputs, filter_inputs[0], api_visibility="private", show_progress="hidden")
