@@ -48,7 +48,7 @@ def filter_controls(documents: Sequence[Document]) -> FilterControls:
     names = facets["areas"]
     areas = gr.Dropdown(
         names, value=[], multiselect=True, filterable=True, label="Council or area", elem_id="filter-areas",
-        info=_find("areas", len(names)), visible=bool(names),
+        info=_find("areas", len(names)), visible=len(names) > 1,  # one area: nothing to choose between
     )
     publishers = gr.Dropdown(
         facets["publishers"], value=[], multiselect=True, filterable=True, label="Publisher",
