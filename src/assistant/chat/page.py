@@ -1,8 +1,10 @@
-"""The Gradio page: layout, event wiring, theme and CSS of the chat, with per-browser ``gr.State``.
+"""The Gradio page: layout and event wiring of the chat, with per-browser ``gr.State``.
 
-``build_ui`` lays out the conversation, the filters, the feedback buttons and the collection, and wires them
-to the turns of :mod:`assistant.chat.turns`, showing what :mod:`assistant.chat.render` renders. Every
-browser gets its own conversation. Serving it (host, port, credentials) is :mod:`assistant.chat.serving`.
+``build_ui`` lays out the conversation, the filters (:mod:`assistant.chat.filters`), the feedback buttons and
+the collection panel (:mod:`assistant.chat.collection`), and wires them to the turns of
+:mod:`assistant.chat.turns`, showing what :mod:`assistant.chat.render` renders. Every browser gets its own
+conversation. The theme and CSS are :mod:`assistant.chat.style`'s; serving it (host, port, credentials) is
+:mod:`assistant.chat.serving`.
 """
 
 from __future__ import annotations
