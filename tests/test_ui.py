@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.chat.catalogue import year_choices
 from assistant.chat.page import build_ui
 from assistant.chat.render import (
     NOT_COVERED,
@@ -20,7 +21,6 @@ from assistant.chat.render import (
     highlight,
     link_markers,
     source_html,
-    year_choices,
 )
 from assistant.chat.serving import auth_for, credentials, is_loopback, launch
 from assistant.chat.turns import (

@@ -1,4 +1,4 @@
-"""Command line: ``assistant ingest | ask | serve | eval | settings``.
+"""Command line: ``assistant ingest | ask | documents | serve | eval | settings``.
 
 Heavy libraries (torch, sentence-transformers, gradio) are imported inside the commands that need them,
 so ``assistant --help`` answers at once.
@@ -103,6 +103,21 @@ def _index_options(f: F) -> F:
                         help="Reports folder (default ./corpus or ASSISTANT_CORPUS_DIR).")(f)
 
 
+def _filter_options(f: F) -> F:
+    """The filters ``ask`` and ``documents`` share: publisher, kind, area and a date range."""
+    for option in reversed([
+        click.option("--publisher", "publishers", multiple=True, help="Only this publisher (repeatable)."),
+        click.option("--kind", "kinds", multiple=True, help="Only this kind of document (repeatable)."),
+        click.option("--area", "areas", multiple=True,
+                     help="Only documents about this council or area, by full or short name (repeatable)."),
+        click.option("--from", "date_from",
+                     help="Only documents dated on/after this ISO date (2020, 2020-10, 2020-10-20)."),
+        click.option("--to", "date_to", help="Only documents dated on/before this ISO date (no earlier than --from)."),
+    ]):
+        f = option(f)
+    return f
+
+
 @main.command()
 @click.argument("corpus_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -153,11 +168,7 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
               help='JSON-lines file ("-" for stdin): {"id", "question", "history"} per line; one output line '
                    "per input line, in order, with an \"error\" for a line that cannot be answered (exit 1).")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
-@click.option("--publisher", "publishers", multiple=True, help="Only this publisher (repeatable).")
-@click.option("--kind", "kinds", multiple=True, help="Only this kind of document (repeatable).")
-@click.option("--area", "areas", multiple=True, help="Only documents about this council or area (repeatable).")
-@click.option("--from", "date_from", help="Only documents dated on/after this ISO date (2020, 2020-10, 2020-10-20).")
-@click.option("--to", "date_to", help="Only documents dated on/before this ISO date (no earlier than --from).")
+@_filter_options
 @_index_options
 @click.pass_context
 def ask(
@@ -229,6 +240,58 @@ def ask(
     if failures:
         _warn(f"{failures} line(s) of the batch could not be answered; their output carries an \"error\".")
         sys.exit(1)
+
+
+@main.command(name="documents")
+@click.option("--search", "query", default="",
+              help='Only reports whose title, area, publisher, kind or date hold every word ("ofsted 2021").')
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per report.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Index folder (default ./index or ASSISTANT_INDEX_DIR).")
+@click.pass_context
+def documents(
+    ctx: click.Context,
+    query: str,
+    publishers: tuple[str, ...],
+    kinds: tuple[str, ...],
+    areas: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    as_json: bool,
+    index_dir: Path | None,
+) -> None:
+    """List the indexed reports by area, then newest first, narrowed as `ask` narrows a question.
+
+    Ends with how many it shows, and the files that could not be indexed, with why. A publisher, kind or
+    area no report has exits with 2 and names the nearest the collection has.
+
+    \b
+    Examples:
+      assistant documents --search "focused visit"
+      assistant documents --kind "inspection report" --from 2020 --json
+    """
+    from assistant.chat.catalogue import browse, count_line
+    from assistant.index import load_index
+    from assistant.text import human_date
+    from assistant.types import Filters
+
+    start, end = check_date_range(date_from, date_to)
+    filters = Filters(publishers=publishers, kinds=kinds, areas=areas, date_from=start, date_to=end)
+    index = load_index(_settings(ctx, index_dir=index_dir).index_dir)
+    everything = list(index.documents.values())
+    shown = browse(everything, filters, query)
+    for d in shown:
+        if as_json:
+            _echo(json.dumps({"doc_id": d.doc_id, "title": d.title, "publisher": d.publisher, "kind": d.kind,
+                              "date": d.date, "area": d.area, "filename": d.filename}, ensure_ascii=False))
+        else:
+            _echo(f"{d.area or '(no area)'} · {human_date(d.date)} · {d.publisher} · {d.kind}\n"
+                  f"    {d.title}  [{d.doc_id}]")
+    if not as_json:
+        _echo(count_line(len(shown), len(everything), query, filters.active))
+        for name, why in sorted(index.manifest.skipped.items()):
+            _echo(f"Not indexed: {name}: {why.get('reason', '')}")
 
 
 def _echo(text: str) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.errors import InvalidFilterError
 from assistant.index import Index
+from assistant.scope import short_name
 from assistant.types import Document, Filters
 
 
@@ -22,10 +25,18 @@ class Scored:
 
 
 def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[str]:
-    """Ids of the documents a filter admits. Unknown document ids are an error that lists the valid ones."""
+    """Ids of the documents a filter admits. Unknown document ids are an error that lists the valid ones;
+    a publisher, kind or area no document has is an error that names the nearest ones the collection has.
+    An area matches by its full name or the name a person calls it ("Barnet" for "London Borough of Barnet",
+    ``scope.short_name``), case aside."""
     unknown = [d for d in filters.doc_ids if d not in documents]
     if unknown:
         raise InvalidFilterError(f"Unknown document(s) {unknown}. Valid documents: {sorted(documents)}.")
+    docs = documents.values()
+    _check_known("publisher", filters.publishers, (d.publisher for d in docs))
+    _check_known("kind", filters.kinds, (d.kind for d in docs))
+    _check_known("area", filters.areas, (d.area for d in docs), short_name)
+    areas = _names(filters.areas)
     keep = set()
     for doc in documents.values():
         if filters.doc_ids and doc.doc_id not in filters.doc_ids:
@@ -34,12 +45,43 @@ def allowed_documents(documents: dict[str, Document], filters: Filters) -> set[s
             continue
         if filters.kinds and doc.kind.lower() not in {k.lower() for k in filters.kinds}:
             continue
-        if filters.areas and (doc.area or "").lower() not in {a.lower() for a in filters.areas}:
+        if filters.areas and not (_names([doc.area or ""]) & areas):
             continue
         if (filters.date_from or filters.date_to) and not _in_range(doc.date, filters.date_from, filters.date_to):
             continue
         keep.add(doc.doc_id)
     return keep
+
+
+def _names(areas: Iterable[str]) -> set[str]:
+    """The names areas match by: each full name and its short name, lower case (never the empty name)."""
+    return {n for a in areas for n in (a.strip().lower(), short_name(a)) if n}
+
+
+def _check_known(
+    facet: str, wanted: tuple[str, ...], values: Iterable[str | None], alias: Callable[[str], str] | None = None
+) -> None:
+    """Refuse a filter value no document has (case aside; or, with ``alias``, under no document's alias):
+    with hundreds of reports a typo would otherwise leave nothing to search, silently. The message offers the
+    closest values, or some of them."""
+    if not wanted:
+        return
+    known: dict[str, str] = {}
+    for v in values:
+        if v:
+            known.setdefault(v.strip().lower(), v)
+            if alias is not None and alias(v):
+                known.setdefault(alias(v), v)
+    missing = [w for w in wanted if w.strip().lower() not in known and not (alias and alias(w) in known)]
+    if not missing:
+        return
+    close = difflib.get_close_matches(missing[0].strip().lower(), list(known), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(known[c] for c in close))[:3]
+    names = sorted(set(known.values()), key=str.lower)
+    hint = (f"Did you mean {' or '.join(repr(n) for n in suggestions)}?" if suggestions else
+            f"The collection's {facet}s include {', '.join(repr(n) for n in names[:8])}"
+            + (f" and {len(names) - 8} more." if len(names) > 8 else "."))
+    raise InvalidFilterError(f"No report has the {facet} {', '.join(repr(m) for m in missing)}. {hint}")
 
 
 def _in_range(date: str | None, start: str | None, end: str | None) -> bool:

@@ -1,8 +1,10 @@
-"""The Gradio page: layout, event wiring, theme and CSS of the chat, with per-browser ``gr.State``.
+"""The Gradio page: layout and event wiring of the chat, with per-browser ``gr.State``.
 
-``build_ui`` lays out the conversation, the filters, the feedback buttons and the collection, and wires them
-to the turns of :mod:`assistant.chat.turns`, showing what :mod:`assistant.chat.render` renders. Every
-browser gets its own conversation. Serving it (host, port, credentials) is :mod:`assistant.chat.serving`.
+``build_ui`` lays out the conversation, the filters (:mod:`assistant.chat.filters`), the feedback buttons and
+the collection panel (:mod:`assistant.chat.collection`), and wires them to the turns of
+:mod:`assistant.chat.turns`, showing what :mod:`assistant.chat.render` renders. Every browser gets its own
+conversation. The theme and CSS are :mod:`assistant.chat.style`'s; serving it (host, port, credentials) is
+:mod:`assistant.chat.serving`.
 """
 
 from __future__ import annotations
@@ -23,16 +25,10 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 
 import gradio as gr  # noqa: E402
 
+from assistant.chat.collection import CollectionPanel, collection_panel, wire_collection  # noqa: E402
+from assistant.chat.filters import FilterControls, filter_controls, wire_filters  # noqa: E402
 from assistant.chat.pages import PageViewer  # noqa: E402
-from assistant.chat.render import (  # noqa: E402
-    Exchange,
-    chat_messages,
-    collection_html,
-    document_label,
-    esc,
-    page_title,
-    year_choices,
-)
+from assistant.chat.render import Exchange, chat_messages, esc, page_title  # noqa: E402
 from assistant.chat.turns import AskService, answer_position, answer_turn, briefing_files, filters_from, rate  # noqa: E402
 from assistant.cleaning import clean_text  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
@@ -58,36 +54,6 @@ SCROLL_TO_LATEST = """() => { setTimeout(() => {
 }, 80); }"""
 
 
-# The device's own fonts (San Francisco on an iPad, Segoe UI on Windows, Liberation Sans on Debian): the
-# subsetted web fonts bundled with gradio lack glyphs and mix typefaces within a word, and nothing may be
-# fetched from the internet.
-FONTS = (
-    "-apple-system",
-    "BlinkMacSystemFont",
-    "Segoe UI",
-    "Roboto",
-    "Helvetica Neue",
-    "Arial",
-    "Liberation Sans",
-    "sans-serif",
-)
-MONO_FONTS = ("ui-monospace", "Menlo", "Consolas", "DejaVu Sans Mono", "monospace")
-
-
-def theme() -> gr.themes.Base:
-    """A calm, readable theme using the device's fonts (nothing is fetched from the internet)."""
-    return gr.themes.Default(
-        primary_hue="teal",
-        secondary_hue="slate",
-        neutral_hue="slate",
-        font=FONTS,
-        font_mono=MONO_FONTS,
-    ).set(  # the default subdued grey is too faint to read source details comfortably
-        body_text_color_subdued="*neutral_600",
-        body_text_color_subdued_dark="*neutral_300",
-    )
-
-
 @dataclass
 class _Page:
     """The page's components, so that the event wiring can be written in small functions."""
@@ -99,13 +65,19 @@ class _Page:
     new: gr.Button
     word: gr.DownloadButton
     markdown: gr.DownloadButton
-    filters: list[gr.Dropdown]  # reports, publishers, kinds, from, to, areas (the order of filters_from)
     clear: gr.Button
     comment: gr.Textbox
     up: gr.Button
     down: gr.Button
     answer_json: gr.JSON
     api: gr.Button  # never shown: carries the API's /respond
+    controls: FilterControls
+    collection: CollectionPanel
+
+    @property
+    def filters(self) -> list[gr.Dropdown]:
+        """reports, publishers, kinds, from, to, areas: the order of ``filters_from`` and of ``/respond``."""
+        return self.controls.inputs
 
 
 def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
@@ -127,6 +99,8 @@ def build_ui(assistant: AskService, settings: Settings) -> gr.Blocks:
     with gr.Blocks(title=page_title(documents), analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         page = _layout(documents, assistant.index_version, skipped)
         _wire_asking(page, assistant, demo, viewer)
+        wire_filters(page.controls, documents)
+        wire_collection(page.collection, documents, skipped, page.filters)
         _wire_feedback(page, settings, assistant.index_version)
     # Several members ask at once: up to ``workers`` events of each kind run side by side (Gradio's default is
     # one at a time). Answering is thread-safe (Assistant.ask reads only; the embedder guards its tokenizer).
@@ -147,7 +121,7 @@ def workers(settings: Settings) -> int:
 
 
 def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple[str, str]] = ()) -> _Page:
-    """Lay out the page: the conversation on the left, filters, feedback and the collection beside it."""
+    """Lay out the page: the conversation on the left, filters and feedback beside it, the collection below."""
     state = gr.State([])
     gr.HTML(
         f'<header class="masthead"><h1>{esc(page_title(documents))}</h1>'
@@ -180,8 +154,8 @@ def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple
                 )
         with gr.Column(scale=1, min_width=260, elem_id="side"):
             with gr.Accordion("Narrow the search", open=True, elem_id="filters"):
-                filters = _filter_controls(documents)
-                clear = gr.Button("Clear filters", size="sm")
+                controls = filter_controls(documents)
+                clear = gr.Button("Clear filters", size="sm", elem_id="clear-filters")
             with gr.Accordion("Was the latest answer useful?", open=True, elem_id="feedback"):
                 comment = gr.Textbox(
                     label="Comment (optional)", placeholder="What was right or wrong with it?", lines=2,
@@ -190,40 +164,13 @@ def _layout(documents: Sequence[Document], version: str, skipped: Sequence[tuple
                 with gr.Row():
                     up = gr.Button("Helpful", min_width=100, size="sm", elem_id="thumbs-up")
                     down = gr.Button("Not helpful", min_width=100, size="sm", elem_id="thumbs-down")
-            with gr.Accordion(f"The collection ({len(documents)} reports)", open=False, elem_id="collection"):
-                gr.HTML(collection_html(documents, skipped))
-                gr.Markdown(f"Index version `{version}`")
+    collection = collection_panel(documents, skipped, version)
     answer_json = gr.JSON(visible=False, label="Answer")
     api = gr.Button(visible=False, elem_id="api-respond")
     return _Page(
-        state, chatbot, question, send, new, word, markdown, filters, clear, comment, up, down, answer_json, api
+        state, chatbot, question, send, new, word, markdown, clear, comment, up, down, answer_json, api, controls,
+        collection,
     )
-
-
-def _filter_controls(documents: Sequence[Document]) -> list[gr.Dropdown]:
-    """Reports, publishers, kinds (multi-select) and a year range, in the order of ``filters_from``."""
-    reports = gr.Dropdown(
-        [(document_label(d), d.doc_id) for d in documents], value=[], multiselect=True, label="Reports",
-        elem_id="filter-docs",
-    )
-    publishers = gr.Dropdown(
-        sorted({d.publisher for d in documents}), value=[], multiselect=True, label="Publisher",
-        elem_id="filter-publishers",
-    )
-    kinds = gr.Dropdown(
-        sorted({d.kind for d in documents}), value=[], multiselect=True, label="Kind of report",
-        elem_id="filter-kinds",
-    )
-    with gr.Row():
-        years = year_choices(documents)
-        date_from = gr.Dropdown(years, value="", label="From", min_width=100, elem_id="filter-from")
-        date_to = gr.Dropdown(years, value="", label="To", min_width=100, elem_id="filter-to")
-    area_names = sorted({d.area for d in documents if d.area})
-    areas = gr.Dropdown(
-        area_names, value=[], multiselect=True, label="Council or area", elem_id="filter-areas",
-        visible=bool(area_names),
-    )
-    return [reports, publishers, kinds, date_from, date_to, areas]
 
 
 def _wire_asking(page: _Page, assistant: AskService, demo: gr.Blocks, viewer: PageViewer | None = None) -> None:
@@ -385,60 +332,3 @@ def session_folder(root: Path, session_hash: str | None) -> Path:
 def _span(documents: Sequence[Document]) -> str:
     dated = sorted(d.date for d in documents if d.date)
     return f"{human_date(dated[0])} to {human_date(dated[-1])}" if dated else "undated"
-
-
-CSS = """
-.gradio-container { max-width: 1280px !important; }
-.masthead h1 { font-size: 1.55rem; margin: 0.2rem 0 0.3rem; }
-.masthead p { margin: 0 0 0.4rem; color: var(--body-text-color-subdued); max-width: 62rem; }
-#chat .user-row .message-content { font-weight: 600; }
-#chat .user-row { padding-top: 6px; padding-bottom: 2px; }
-#chat .message-content { line-height: 1.55; font-size: 1.06rem; }
-#chat .message-content p, #chat .source-title, #chat .source-meta, #chat .sources-title,
-#chat .related-title, #chat .abstained-title { display: block; }
-#chat a.cite { text-decoration: none; font-weight: 600; font-size: 0.85em; padding: 0 0.2em;
-  border-radius: 4px;
-  color: var(--color-accent); background: var(--color-accent-soft); white-space: nowrap; }
-#chat a.cite:hover, #chat a.cite:focus { text-decoration: underline; }
-#chat .understood, #chat .scope { font-size: 0.92em; color: var(--body-text-color-subdued);
-  margin: 0 0 0.5em; }
-#chat .sources { margin-top: 0.9em; padding-top: 0.6em; border-top: 1px solid var(--border-color-primary); }
-#chat .sources-title, #chat .related-title { font-weight: 700; font-size: 0.95em; margin: 0 0 0.4em; }
-#chat .related-title span { font-weight: 400; color: var(--body-text-color-subdued); }
-#chat ol.source-list, #chat ul.related-list { list-style: none; padding: 0; margin: 0; }
-#chat li.source, #chat li.related-item { margin: 0 0 0.7em; padding: 0.55em 0.75em; border-radius: 8px;
-  border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
-  scroll-margin-top: 12px; overflow-wrap: anywhere; }
-#chat li.source:target { outline: 3px solid var(--color-accent); outline-offset: 1px; }
-#chat .source-title { font-weight: 600; margin: 0; }
-#chat .source-n { color: var(--color-accent); margin-right: 0.2em; }
-#chat .source-meta { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 0.15em 0 0.35em; }
-#chat blockquote.source-quote { margin: 0.3em 0; padding: 0 0 0 0.7em;
-  border-left: 3px solid var(--color-accent);
-  font-style: normal; }
-#chat mark { background: #fde68a; color: #1f2937; padding: 0 0.1em; border-radius: 2px; }
-#chat details.passage summary { cursor: pointer; font-size: 0.88em; color: var(--color-accent); }
-#chat details.passage p { font-size: 0.92em; margin: 0.4em 0 0; }
-#chat details.page-view summary { cursor: pointer; font-size: 0.88em; color: var(--color-accent); }
-#chat details.page-view img.page-image { display: block; width: 100%; max-width: 820px; height: auto;
-  max-height: none; object-fit: contain; margin: 0.4em 0; border: 1px solid var(--border-color-primary); }
-#chat details.page-view .page-link { font-size: 0.88em; margin: 0.2em 0 0; }
-#chat .abstained { border-left: 5px solid #b45309; background: rgba(245, 158, 11, 0.12); border-radius: 6px;
-  padding: 0.5em 0.9em; margin-bottom: 0.8em; }
-#chat .abstained-title { font-weight: 700; color: #92400e; margin: 0 0 0.2em; }
-.dark #chat .abstained-title { color: #fbbf24; }
-#chat .related { opacity: 0.95; }
-#chat li.related-item { border-style: dashed; }
-#chat .working { font-style: italic; color: var(--body-text-color-subdued); }
-#chat .working { animation: pulse 1.2s ease-in-out infinite; }
-@keyframes pulse { 50% { opacity: 0.45; } }
-#chat .related details.passage summary { color: var(--body-text-color); }
-table.collection { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
-table.collection th, table.collection td { text-align: left; vertical-align: top; padding: 0.35em 0.4em;
-  border-bottom: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
-#side { overflow-wrap: anywhere; }
-@media (max-width: 820px) {
-  .masthead h1 { font-size: 1.3rem; }
-  #chat li.source, #chat li.related-item { padding: 0.45em 0.55em; }
-}
-"""

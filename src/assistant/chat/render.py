@@ -2,8 +2,9 @@
 
 Answers with their ``[n]`` markers linked to the source entries, quotes highlighted in their passages,
 abstentions with their possibly related passages, the chat's messages for a conversation of
-``Exchange``s, and the collection table and filter choices. Nothing here imports gradio, so rendering is
-imported and tested without its slow import.
+``Exchange``s, and the collection table (which reports it lists, and in what order, is
+:mod:`assistant.chat.catalogue`'s). Nothing here imports gradio, so rendering is imported and tested without
+its slow import.
 """
 
 from __future__ import annotations
@@ -194,27 +195,26 @@ def page_title(documents: Sequence[Document]) -> str:
     return f"{subject[0].upper()}{subject[1:]}: ask the reports"
 
 
-def document_label(doc: Document) -> str:
-    """How a document is offered in the filter: ``"4 December 2020 · Ofsted: Focused visit to ..."``."""
-    return f"{human_date(doc.date)} · {doc.publisher}: {doc.title}"
-
-
 def collection_html(documents: Sequence[Document], skipped: Sequence[tuple[str, str]] = ()) -> str:
-    """The collection as a table: date, title, publisher, kind, area where any document has one (oldest
-    first, as given); then the files that could not be read, each with its reason."""
+    """The collection as a table, in the order given (the panel sorts by area, then date): area where any
+    document has one, date, title, publisher, kind; then the files that could not be read, each with its
+    reason (shown whatever a search leaves of the table)."""
     with_area = any(d.area for d in documents)
     rows = "".join(
-        f"<tr><td>{esc(human_date(d.date))}</td><td>{esc(d.title)}</td>"
-        f"<td>{esc(d.publisher)}</td><td>{esc(d.kind)}</td>"
-        + (f"<td>{esc(d.area or '')}</td>" if with_area else "")
-        + "</tr>"
+        "<tr>"
+        + (f'<td data-label="Area">{esc(d.area or "")}</td>' if with_area else "")
+        + f'<td data-label="Date">{esc(human_date(d.date))}</td><td data-label="Title">{esc(d.title)}</td>'
+        f'<td data-label="Publisher">{esc(d.publisher)}</td><td data-label="Kind">{esc(d.kind)}</td></tr>'
         for d in documents
     )
     area_head = '<th scope="col">Area</th>' if with_area else ""
     table = (
-        '<table class="collection"><thead><tr><th scope="col">Date</th><th scope="col">Title</th>'
-        f'<th scope="col">Publisher</th><th scope="col">Kind</th>{area_head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        '<div class="collection-scroll" tabindex="0">'  # scrolls on its own: hundreds of reports
+        f'<table class="collection"><thead><tr>{area_head}<th scope="col">Date</th><th scope="col">Title</th>'
+        '<th scope="col">Publisher</th><th scope="col">Kind</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+        if documents
+        else ""
     )
     if not skipped:
         return table
@@ -223,10 +223,3 @@ def collection_html(documents: Sequence[Document], skipped: Sequence[tuple[str, 
         f'{table}<div class="skipped"><p class="skipped-title">Not indexed ({len(skipped)} '
         f'file{"s" if len(skipped) != 1 else ""})</p><ul>{items}</ul></div>'
     )
-
-
-def year_choices(documents: Sequence[Document]) -> list[tuple[str, str]]:
-    """Year options for the date range: "Any year" and every year from the oldest report to the newest."""
-    years = sorted({int(d.date[:4]) for d in documents if d.date})
-    span = range(years[0], years[-1] + 1) if years else range(0)
-    return [("Any year", "")] + [(str(y), str(y)) for y in span]

@@ -2,8 +2,8 @@
 
 A loopback host may serve without a password; any other host needs the credentials of ``ASSISTANT_AUTH``
 or ``ASSISTANT_AUTH_FILE``, checked before the (slow) assistant loads. ``serve`` starts the page from
-:mod:`assistant.chat.page` with its theme and CSS (never shared publicly); ``launch`` is what
-``assistant serve`` and ``python app.py`` call.
+:mod:`assistant.chat.page` with the theme and CSS of :mod:`assistant.chat.style` (never shared publicly);
+``launch`` is what ``assistant serve`` and ``python app.py`` call.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.chat.page import CSS, SERVED_PATHS, build_ui, theme
+from assistant.chat.page import SERVED_PATHS, build_ui
+from assistant.chat.style import CSS, theme
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 
