@@ -34,19 +34,23 @@ FIELDS = {
     "note",
 }
 SPLITS = {"tune", "test"}
+# Counts after issue #19 (an honest test split): 127 original items plus 52 test items written from
+# the reports (q128-q179). A kind that drifts by more than the tolerance means items were lost or
+# added without updating this table (and eval/README.md).
 KIND_TARGETS = {
-    "fact": 32,
-    "number": 19,
-    "date": 13,
-    "comparison": 19,
-    "followup": 13,
-    "unanswerable": 19,
-    "paraphrase": 6,
-    "injection": 6,
+    "fact": 46,
+    "number": 25,
+    "date": 21,
+    "comparison": 25,
+    "followup": 19,
+    "unanswerable": 26,
+    "paraphrase": 8,
+    "injection": 9,
 }
 KIND_TOLERANCE = 2
-MIN_TOTAL = 120
-TEST_SHARE = (0.28, 0.38)
+MIN_TOTAL = 175
+# The test split grew with the new held-out items (82 of 179 = 46%); it must stay a large share.
+TEST_SHARE = (0.40, 0.55)
 MIN_CRITICAL = 12
 MAX_QUOTE_CHARS = 320  # the brief says "at most ~300"; a little slack for the "~"
 
