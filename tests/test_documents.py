@@ -193,7 +193,10 @@ def test_texts_read_by_older_loaders_are_read_again(
 
     index_dir = tmp_path / "index"
     build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
-    monkeypatch.setattr(index_module, "EXTRACTION_VERSION", index_module.EXTRACTION_VERSION + 1)
+    import assistant.manifest as manifest_module
+
+    for module in (index_module, manifest_module):  # the check reads it in one, the build in the other
+        monkeypatch.setattr(module, "EXTRACTION_VERSION", index_module.EXTRACTION_VERSION + 1)
     reason = stale_reason(index_dir, mixed_corpus, KeywordEmbedder().name, SplitterSettings())
     assert reason is not None and "loaders of version" in reason
     reads: list[str] = []

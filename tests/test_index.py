@@ -37,7 +37,7 @@ def test_manifest_describes_the_index(corpus_copy: Path, tmp_path: Path) -> None
     assert all(len(h) == 64 for h in on_disk["files"].values())
     assert "/" not in json.dumps(on_disk["files"])  # no machine paths persisted
     loaded = load_index(index_dir)
-    assert len(loaded.passages) == manifest.passages == loaded.faiss_index.ntotal
+    assert len(loaded.passages) == manifest.passages == len(loaded.passage_vectors)
 
 
 def test_stale_reasons_name_what_changed(corpus_copy: Path, tmp_path: Path) -> None:
@@ -162,5 +162,5 @@ def test_a_signature_block_does_not_outrank_the_paragraph_on_the_subject(tmp_pat
     )
     build_index(corpus, tmp_path / "index", KeywordEmbedder(), SplitterSettings())
     index = load_index(tmp_path / "index")
-    scores = dict(zip((p.doc_id for p in index.passages), index.bm25.get_scores(terms("inspector")), strict=True))
+    scores = dict(zip((p.doc_id for p in index.passages), index.store.keyword_scores(terms("inspector")), strict=True))
     assert scores["discussion"] > scores["signature"] > 0

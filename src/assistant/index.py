@@ -1,7 +1,6 @@
-"""The index: passages and sentences embedded into FAISS, passages keyword-indexed with bm25s.
+"""The index: documents split into passages and sentences, embedded (``vectors``) and made searchable by a
+``store`` (FAISS and bm25s by default), in a folder that describes itself (``manifest``).
 
-The folder describes itself: ``manifest.json`` records the format version, model, dimension, splitter
-settings and every corpus file's sha256, so a mismatch is detected and explained, never served silently.
 Builds are written to a temporary folder beside the target and swapped in only when complete, so a
 failed or interrupted build leaves the previous index as it was.
 ``ensure_index`` builds it, or builds it again, only when it is missing or stale.
@@ -9,7 +8,6 @@ failed or interrupted build leaves the previous index as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -23,71 +21,31 @@ from typing import Any
 import numpy as np
 
 from assistant.cleaning import clean_document_text
-from assistant.corpus import CATALOG, CorpusLoad, Extracted, load_corpus
+from assistant.corpus import CorpusLoad, Extracted, load_corpus
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
 from assistant.layout import NO_PAGES, PageLayout
 from assistant.loaders import EXTRACTION_VERSION, LoadedText
+from assistant.manifest import FORMAT_VERSION, MANIFEST, Manifest, corpus_fingerprint, read_manifest, stale_reason
 from assistant.passages import SplitterSettings, embedding_text, split_document
 from assistant.search_text import bm25_tokens
 from assistant.settings import Settings
+from assistant.store import FaissStore, Store
 from assistant.types import Box, Document, Passage, Sentence, TextLine
-from assistant.vectors import BuiltVectors, build_vectors
+from assistant.vectors import build_vectors
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5  # 2: vector_keys.json (hash of the exact text behind each vector); 3: titles in dense
-# texts; 4: BM25 with weak length normalisation (BM25_B); 5: documents' texts, page lines and skipped files
-MANIFEST = "manifest.json"
-# BM25's term-frequency saturation and length normalisation (bm25s defaults: 1.5 and 0.75). Passages are
-# already cut to at most ``chunk_max_tokens``, so strong length normalisation mostly rewards tiny passages
-# such as signature blocks ("Her Majesty's Inspector") over the paragraph that discusses the subject. On the
-# evaluation set b = 0.2 raised hit@5 0.838 -> 0.857 and MRR@10 0.620 -> 0.671 (eval/report.md, History).
-BM25_K1 = 1.5
-BM25_B = 0.2
-
-
-@dataclass(frozen=True)
-class Manifest:
-    format_version: int
-    model: str
-    dim: int
-    splitter: dict[str, int]
-    files: dict[str, str]  # file name -> sha256
-    catalog_sha256: str
-    documents: int
-    passages: int
-    sentences: int
-    built_at: str
-    build_seconds: float
-    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
-    """Files not indexed: file name -> {"sha256", "reason"}; an unchanged skipped file is not news."""
-    extraction_version: int = 0
-    """The loaders' ``EXTRACTION_VERSION`` the documents' texts were read with (older: read again)."""
-    work: dict[str, float] = field(default_factory=dict)
-    """Where the build's time went (seconds reading, splitting, embedding) and how much it did afresh
-    (files read, texts embedded) or reused from the previous index."""
-
-    @property
-    def index_version(self) -> str:
-        """A short id of what was indexed and how; shown in briefings and feedback."""
-        key = json.dumps([self.format_version, self.model, self.splitter, self.files, self.catalog_sha256])
-        return hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
 @dataclass
 class Index:
-    """A loaded index: metadata, passages, sentences, their vectors, FAISS and BM25 searchers."""
+    """A loaded index: metadata, documents, passages, sentences, and the store that searches them."""
 
     path: Path
     manifest: Manifest
     documents: dict[str, Document]
     passages: list[Passage]
     sentences: list[Sentence]
-    passage_vectors: np.ndarray
-    sentence_vectors: np.ndarray
-    faiss_index: Any
-    bm25: Any
+    store: Store
     sentences_of: dict[str, list[int]]  # passage_id -> sentence ids
     layouts: dict[str, PageLayout] = field(default_factory=dict)  # doc_id -> its page lines (paged formats)
     _passage_docs: np.ndarray = field(init=False, repr=False)
@@ -98,6 +56,14 @@ class Index:
         self._doc_numbers = {d: i for i, d in enumerate(sorted(self.documents))}
         self._passage_docs = np.array([self._doc_numbers[p.doc_id] for p in self.passages], dtype=np.int32)
 
+    @property
+    def passage_vectors(self) -> np.ndarray:
+        return self.store.passage_vectors
+
+    @property
+    def sentence_vectors(self) -> np.ndarray:
+        return self.store.sentence_vectors
+
     def passages_in(self, doc_ids: Collection[str]) -> np.ndarray:
         """A boolean mask over ``passages``: those of ``doc_ids`` (a filter applied inside the search)."""
         wanted = [self._doc_numbers[d] for d in doc_ids if d in self._doc_numbers]
@@ -106,82 +72,6 @@ class Index:
     def layout(self, doc_id: str) -> PageLayout:
         """Where ``doc_id``'s text sits on its pages (``NO_PAGES`` for formats without pages)."""
         return self.layouts.get(doc_id, NO_PAGES)
-
-
-# ------------------------------------------------------------------------------------------ checking
-
-
-def corpus_fingerprint(corpus_dir: Path) -> tuple[dict[str, str], str]:
-    """sha256 of every candidate corpus file, and of the catalogue (cheap: no parsing, no model)."""
-    files: dict[str, str] = {}
-    catalog = ""
-    for path in sorted(Path(corpus_dir).glob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            continue
-        if path.name == CATALOG:
-            catalog = digest
-        else:
-            files[path.name] = digest
-    return files, catalog
-
-
-def read_manifest(index_dir: Path) -> Manifest:
-    path = Path(index_dir) / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Manifest(**data)
-    except FileNotFoundError as exc:
-        raise IndexStoreError(f"No index at {index_dir}. Build it with `assistant ingest`.") from exc
-    except (OSError, ValueError, TypeError) as exc:
-        raise IndexStoreError(
-            f"The index manifest {path} is unreadable ({exc}). Rebuild with `assistant ingest`."
-        ) from exc
-
-
-def stale_reason(
-    index_dir: Path, corpus_dir: Path | None, embedder_name: str, splitter: SplitterSettings
-) -> str | None:
-    """Why the index at ``index_dir`` cannot serve this corpus and these settings, or None if it can."""
-    try:
-        manifest = read_manifest(index_dir)
-    except IndexStoreError as exc:
-        return str(exc).split(". ")[0]
-    if manifest.format_version != FORMAT_VERSION:
-        return f"the index format is {manifest.format_version}, this version reads {FORMAT_VERSION}"
-    if manifest.model != embedder_name:
-        return f"the index was built with model {manifest.model!r}, settings ask for {embedder_name!r}"
-    if manifest.extraction_version != EXTRACTION_VERSION:
-        return (f"the reports were read by loaders of version {manifest.extraction_version}, this version reads "
-                f"them as {EXTRACTION_VERSION}")
-    if manifest.splitter != asdict(splitter):
-        return f"splitter settings changed ({manifest.splitter} -> {asdict(splitter)})"
-    if corpus_dir is not None:
-        files, catalog = corpus_fingerprint(corpus_dir)
-        # Files skipped at build time (empty, binary) are not in the manifest; compare only files that
-        # were indexed or are new and non-empty.
-        known_skips = {n for n, s in manifest.skipped.items() if files.get(n) == s.get("sha256")}
-        added = sorted(
-            n for n in files
-            if n not in manifest.files and n not in known_skips and (Path(corpus_dir) / n).stat().st_size
-        )
-        removed = sorted(n for n in manifest.files if n not in files)
-        changed = sorted(n for n in manifest.files if n in files and files[n] != manifest.files[n])
-        parts = []
-        if added:
-            parts.append(f"new file(s) {', '.join(added)}")
-        if removed:
-            parts.append(f"removed file(s) {', '.join(removed)}")
-        if changed:
-            parts.append(f"changed file(s) {', '.join(changed)}")
-        if catalog != manifest.catalog_sha256:
-            parts.append(f"{CATALOG} changed")
-        if parts:
-            return "the corpus has " + "; ".join(parts)
-    return None
 
 
 # ------------------------------------------------------------------------------------------ building
@@ -291,7 +181,8 @@ def build_index(
             "texts_reused": built.reused,
         },
     )
-    _write_atomically(Path(index_dir), manifest, loaded, passages, sentences, built, passage_texts)
+    store = FaissStore.build(built.passage_vectors, built.sentence_vectors, bm25_tokens(passage_texts), embedder.dim)
+    _write_atomically(Path(index_dir), manifest, loaded, passages, sentences, built.keys, store)
     return manifest
 
 
@@ -359,13 +250,10 @@ def _write_atomically(
     loaded: CorpusLoad,
     passages: list[Passage],
     sentences: list[Sentence],
-    built: BuiltVectors,
-    passage_texts: list[str],
+    vector_keys: list[str],
+    store: Store,
 ) -> None:
-    """``passage_texts`` are keyword-indexed; ``built`` holds the vectors and what each was made from."""
-    import bm25s
-    import faiss
-
+    """``vector_keys`` say what each vector was made from (the next build's cache)."""
     index_dir = index_dir.resolve()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in index_dir.parent.glob(f".{index_dir.name}.tmp-*"):
@@ -395,15 +283,8 @@ def _write_atomically(
         )
         _write_jsonl(tmp / "passages.jsonl", (asdict(p) for p in passages))
         _write_jsonl(tmp / "sentences.jsonl", (asdict(s) for s in sentences))
-        (tmp / "vector_keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
-        for name, vectors in (("passages.faiss", built.passage_vectors), ("sentences.faiss", built.sentence_vectors)):
-            flat = faiss.IndexFlatIP(manifest.dim)
-            if len(vectors):
-                flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-            faiss.write_index(flat, str(tmp / name))
-        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        bm25.index(bm25_tokens(passage_texts), show_progress=False)
-        bm25.save(str(tmp / "bm25"))
+        (tmp / "vector_keys.json").write_text(json.dumps(vector_keys), encoding="utf-8")
+        store.save(tmp)
         # The manifest goes last: a folder without one is never mistaken for a complete index.
         (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=1), encoding="utf-8")
         old = index_dir.parent / f".{index_dir.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
@@ -466,9 +347,6 @@ def load_index(index_dir: Path) -> Index:
     Raises:
         IndexStoreError: the folder is missing, incomplete or from another format version.
     """
-    import bm25s
-    import faiss
-
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
     if manifest.format_version != FORMAT_VERSION:
@@ -490,32 +368,15 @@ def load_index(index_dir: Path) -> Index:
         }
         passages = [Passage(**row) for row in _read_jsonl(index_dir / "passages.jsonl")]
         sentences = [Sentence(**row) for row in _read_jsonl(index_dir / "sentences.jsonl")]
-        faiss_index = faiss.read_index(str(index_dir / "passages.faiss"))
-        sentence_faiss = faiss.read_index(str(index_dir / "sentences.faiss"))
-        bm25 = bm25s.BM25.load(str(index_dir / "bm25"))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(
             f"The index at {index_dir} is incomplete or damaged ({exc}). Rebuild it with `assistant ingest`."
         ) from exc
-    if faiss_index.ntotal != len(passages) or sentence_faiss.ntotal != len(sentences):
-        raise IndexStoreError(
-            f"The index at {index_dir} does not match its own passage list. Rebuild it with `assistant ingest`."
-        )
-    passage_vectors = _vectors(faiss_index, manifest.dim)
-    sentence_vectors = _vectors(sentence_faiss, manifest.dim)
+    store = FaissStore.load(index_dir, manifest.dim, len(passages), len(sentences))
     sentences_of: dict[str, list[int]] = {}
     for s in sentences:
         sentences_of.setdefault(s.passage_id, []).append(s.sentence_id)
-    return Index(
-        index_dir, manifest, documents, passages, sentences, passage_vectors, sentence_vectors, faiss_index,
-        bm25, sentences_of, layouts,
-    )
-
-
-def _vectors(index: Any, dim: int) -> np.ndarray:
-    if index.ntotal == 0:
-        return np.zeros((0, dim), dtype=np.float32)
-    return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+    return Index(index_dir, manifest, documents, passages, sentences, store, sentences_of, layouts)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -137,9 +137,6 @@ def retrieve(
     (per passage: the best cosine of any of its sentences) lets a passage that holds one exactly matching
     sentence rank with it: a passage's dense score is the mean of its own cosine and that best one.
     """
-    import faiss
-
-    faiss.omp_set_num_threads(1)  # one query: threads only add overhead (STACK.md, trap 6)
     n = len(index.passages)
     if n == 0:
         return []
@@ -150,18 +147,13 @@ def retrieve(
             return []
     k = min(candidates, int(mask.sum()))
     q = np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32)
-    if allowed is None:
-        _, ids = index.faiss_index.search(q, k)
-    else:
-        selector = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
-        _, ids = index.faiss_index.search(q, k, params=faiss.SearchParameters(sel=selector))  # type: ignore[call-arg]  # faiss stubs omit SWIG keywords
-    dense_ids = [int(i) for i in ids[0] if i >= 0]
+    dense_ids = index.store.dense_search(q, k, None if allowed is None else mask)
     lazy = sentence_dense if isinstance(sentence_dense, SentenceScores) else None
     if isinstance(sentence_dense, np.ndarray):
         by_sentence = np.where(mask, sentence_dense, -1.0)
         dense_ids = list(dict.fromkeys(dense_ids + [int(i) for i in np.argsort(-by_sentence, kind="stable")[:k]]))
 
-    keyword_all = np.asarray(index.bm25.get_scores(query_terms), dtype=np.float32) if query_terms else np.zeros(n)
+    keyword_all = index.store.keyword_scores(query_terms)
     keyword_all = np.where(mask, keyword_all, -1.0)
     order = np.argsort(-keyword_all, kind="stable")[:k]
     keyword_ids = [int(i) for i in order if keyword_all[i] > 0]

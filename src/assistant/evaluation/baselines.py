@@ -102,7 +102,7 @@ class BM25Baseline:
         query = terms(str(item["question"]))
         if not query or not self.index.passages:
             return answer_dict(item, [])
-        scores = np.asarray(self.index.bm25.get_scores(query), dtype=np.float32)
+        scores = self.index.store.keyword_scores(query)
         order = np.argsort(-scores, kind="stable")[: self.top_k]
         return answer_dict(
             item, [_passage_dict(self.index, int(i), scores[i]) for i in order if scores[i] > 0]
@@ -125,8 +125,8 @@ class DenseBaseline:
         if k == 0:
             return answer_dict(item, [])
         vector = self.embedder.embed([str(item["question"])])
-        scores, ids = self.index.faiss_index.search(np.ascontiguousarray(vector, dtype=np.float32), k)
-        ranked = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        ids = self.index.store.dense_search(vector[0], k)
+        ranked = [(i, float(self.index.passage_vectors[i] @ vector[0])) for i in ids]
         return answer_dict(item, [_passage_dict(self.index, i, s) for i, s in ranked])
 
 
