@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.pdf_chars import page_chars
+from assistant.loaders.pdf_chars import exact, page_chars
 from assistant.loaders.pdf_layout import PageContent, body_size, compose, drop_running_lines
 from assistant.loaders.pdf_lines import page_lines
 from assistant.loaders.pdf_meta import read_meta
@@ -54,7 +54,7 @@ def _read_pages(pdf: Any) -> list[PageContent]:
     for number in range(1, len(pdf) + 1):
         page = pdf[number - 1]
         try:
-            left, bottom, right, top = page.get_mediabox()
+            left, bottom, right, top = (exact(v) for v in page.get_mediabox())
             chars = page_chars(page.raw, top)
             rows: list[TableRow] = []
             used: set[int] = set()

@@ -6,9 +6,9 @@ text. Each record has what ``pdf_lines`` reads, in top-down page coordinates (po
 
 - ``text``: the character (pdfium's own inserted spaces and line breaks are left out; a hyphen pdfium marks
   as ending a line is read back as "-");
-- ``x0``/``x1``: the origin, and the origin plus the glyph's advance width (not its ink);
-- ``baseline``; ``bottom`` = baseline less the font's descent; ``top`` = ``bottom`` less ``size``;
-- ``size``: the font size as printed (text size times the text matrix's vertical scale);
+- ``x0``/``x1``, ``top``/``bottom``: the box from the font's descent to the text size above it, and from
+  the origin to the glyph's advance width (not its ink), through the character's matrix (``_Style``);
+- ``baseline``; ``size``: the box's height (for plain text, the text size times the vertical scale);
 - ``fontname`` (its bold marks are what counts) and ``upright``.
 
 This is the box pdfminer (and so pdfplumber) gives a character, so the layout rules tuned on pdfplumber's
@@ -22,17 +22,29 @@ are read from the page's objects and put back as space records.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
+import logging
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from assistant.loaders.pdf_paths import Matrix, page_objects
+from assistant.loaders.pdf_pdfium import (
+    Matrix,
+    char_origin,
+    font_descent,
+    font_name,
+    glyph_width,
+    handle,
+    is_generated,
+    object_bounds,
+    object_font,
+    object_font_size,
+    page_objects,
+    page_text,
+    text_object,
+)
 
+log = logging.getLogger(__name__)
 Record = dict[str, Any]
-# What every character of one text object shares: font name, printed size, descent below the baseline,
-# upright, horizontal scale (text size times the matrix's), font handle.
-_Info = tuple[str, float, float, bool, float, int]
 # pdfium replaces a hyphen it takes to end a line ("-" or a soft hyphen, both "-" in the output here) by one
 # of these marks; FPDFText_IsHyphen says which characters they stand for.
 _HYPHEN_MARKS = (0x02, 0xFFFE)
@@ -40,141 +52,157 @@ _NAME_BUFFER = 256
 _NO_INK = 0.01  # points: a text object this narrow printed only spaces (pdfium's text page skips it)
 
 
-def _rebind(func: Any, restype: Any, *argtypes: Any) -> Callable[..., Any]:
-    """The same C function with handles passed and returned as plain integers: ctypes then skips building
-    and casting pointer objects, which is most of the cost of a call made for every character."""
-    address = ctypes.cast(func, ctypes.c_void_p).value or 0
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+def exact(value: float) -> float:
+    """A float32 from pdfium as the decimal the PDF wrote (PDFs write at most 3 or 4 decimals; float32 is
+    good to about 0.00006 on a page): the arithmetic after it is then pdfminer's to the last bit, so a gap
+    that is exactly a layout threshold (0.45 of the size between lines) falls the same side as before."""
+    return round(value, 4)
 
 
-_vp, _int, _float = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-_get_object = _rebind(pdfium_c.FPDFText_GetTextObject, _vp, _vp, _int)
-_get_font = _rebind(pdfium_c.FPDFTextObj_GetFont, _vp, _vp)
-_obj_font_size = _rebind(pdfium_c.FPDFTextObj_GetFontSize, _int, _vp, ctypes.POINTER(_float))
-_font_name = _rebind(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _vp, ctypes.c_char_p, ctypes.c_size_t)
-_font_descent = _rebind(pdfium_c.FPDFFont_GetDescent, _int, _vp, _float, ctypes.POINTER(_float))
-_glyph_width = _rebind(pdfium_c.FPDFFont_GetGlyphWidth, _int, _vp, ctypes.c_uint32, _float, ctypes.POINTER(_float))
-_char_origin = _rebind(pdfium_c.FPDFText_GetCharOrigin, _int, _vp, _int, _vp, _vp)
-_is_generated = _rebind(pdfium_c.FPDFText_IsGenerated, _int, _vp, _int)
-_get_text = _rebind(pdfium_c.FPDFText_GetText, _int, _vp, _int, _int, _vp)
+class _Style:
+    """What every character of one text object shares, and its character box as pdfminer computes it."""
+
+    __slots__ = ("a", "b", "c", "d", "descent", "font", "name", "plain", "size", "text_size", "upright")
+
+    def __init__(self, name: str, font: int, text_size: float, descent: float, matrix: Matrix) -> None:
+        self.name, self.font, self.text_size = name, font, exact(text_size)
+        self.descent = descent * 0.001 * self.text_size  # ``descent`` in font units (thousandths), as pdfminer
+        self.a, self.b, self.c, self.d = (exact(v) for v in matrix[:4])
+        self.upright = self.a * self.d > 0 and self.b * self.c <= 0
+        self.plain = self.b == 0 and self.c == 0 and self.d > 0  # neither rotated, skewed nor mirrored
+        self.size = self.text_size * self.d  # the box's height for plain text; see ``record``
+
+    def record(self, text: str, x: float, y: float, width: float | None, top: float) -> Record:
+        """The record of a character at origin (``x``, ``y``) in PDF space with the given advance width in
+        thousandths of the text size (None: unknown, taken as 0). pdfminer's box, in pdfminer's arithmetic:
+        the box around the rectangle from (0, descent) to (advance, descent + text size) in text space,
+        transformed by the character's matrix."""
+        a, b, c, d = self.a, self.b, self.c, self.d
+        size, descent = self.text_size, self.descent
+        e, f = exact(x), exact(y)
+        advance = (width or 0.0) * 0.001 * size
+        x0, y0 = c * descent + e, d * descent + f
+        x1, y1 = a * advance + c * (descent + size) + e, b * advance + d * (descent + size) + f
+        if not self.plain:
+            x0, x1 = min(x0, x1), max(x0, x1)
+            y0, y1 = min(y0, y1), max(y0, y1)
+        return {"text": text, "x0": x0, "x1": x1, "top": top - y1, "bottom": top - y0, "baseline": top - f,
+                "size": y1 - y0, "fontname": self.name, "upright": self.upright}
 
 
 class _Fonts:
-    """Per page: what every character of one text object shares, and glyph widths per font."""
+    """Per page: the style of each text object and glyph widths per font."""
 
     def __init__(self) -> None:
-        self.objects: dict[int, _Info] = {}
+        self.objects: dict[int, _Style] = {}
         self.widths: dict[tuple[int, int], float | None] = {}
         self._size = ctypes.c_float()
         self._out = ctypes.c_float()
         self._name = ctypes.create_string_buffer(_NAME_BUFFER)
 
-    def describe(self, obj: int, matrix: Matrix, fallback_size: float = 0.0) -> _Info:
-        """(font name, printed size, descent below the baseline, upright, horizontal scale, font handle)."""
-        a, b, c, d = matrix[:4]
-        text_size = self._size.value if _obj_font_size(obj, ctypes.byref(self._size)) else fallback_size
-        font = _get_font(obj) or 0
+    def describe(self, obj: int, matrix: Matrix, fallback_size: float = 0.0) -> _Style:
+        """The style of a text object whose characters have ``matrix`` (text space to page, no font size)."""
+        text_size = self._size.value if object_font_size(obj, ctypes.byref(self._size)) else fallback_size
+        font = object_font(obj) or 0
         name = ""
-        if font and _font_name(font, self._name, _NAME_BUFFER):
+        if font and font_name(font, self._name, _NAME_BUFFER):
             name = self._name.value.decode("utf-8", "replace")
-        upright = a * d > 0 and b * c <= 0
-        # pdfminer's size is the height of the character box: the text size scaled by the matrix.
-        size = text_size * (abs(d) if upright else abs(b) or abs(d))
         descent = 0.0
-        if font and _font_descent(font, size, ctypes.byref(self._out)):
-            descent = -abs(self._out.value)  # as pdfminer: a positive /Descent is a producer's slip
-        return name, size, descent, upright, text_size * a, font
+        if font and font_descent(font, 1000.0, ctypes.byref(self._out)):
+            descent = -abs(round(self._out.value, 3))  # as pdfminer: a positive /Descent is a producer's slip
+        return _Style(name, font, text_size, descent, matrix)
 
     def advance(self, font: int, unicode: int) -> float | None:
-        """The glyph's advance width at text size 1 (None when the font does not map this character)."""
+        """The glyph's advance width in thousandths of the text size, as the font's /Widths give it (None
+        when the font does not map this character)."""
         key = (font, unicode)
         if key not in self.widths:
-            ok = font and _glyph_width(font, unicode, 1.0, ctypes.byref(self._out))
-            self.widths[key] = float(self._out.value) if ok else None
+            ok = font and glyph_width(font, unicode, 1000.0, ctypes.byref(self._out))
+            self.widths[key] = round(self._out.value, 3) if ok else None
         return self.widths[key]
 
 
 def page_chars(page: Any, top: float) -> list[Record]:
-    """The characters of one page (a raw ``FPDF_PAGE``), the text page's in its order, then the spaces it
-    left out; ``top`` is the page's top edge in PDF coordinates (y grows upwards there, downwards here)."""
+    """The characters of one page (pypdfium2's raw ``FPDF_PAGE``) in content order, the spaces the text page
+    leaves out put back; ``top`` is the page's top edge in PDF coordinates (y grows upwards there, downwards
+    in the records).
+
+    Content order is pdfplumber's order too; it decides between characters at the same place (a space and
+    the word after it, an overprinted copy and its original).
+    """
     textpage = pdfium_c.FPDFText_LoadPage(page)
     if not textpage:
         return []
     fonts = _Fonts()
     try:
-        out = _read(textpage, top, fonts)
+        records, objects = _read(textpage, top, fonts)
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
-    out.extend(_unread_spaces(page, top, fonts))
-    return out
-
-
-def _record(text: str, x0: float, x1: float, baseline: float, info: _Info) -> Record:
-    name, size, descent, upright = info[:4]
-    bottom = baseline - descent
-    return {"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom, "baseline": baseline,
-            "size": size, "fontname": name, "upright": upright}
+    order: dict[int, int] = {}
+    for rank, (obj, _, matrix) in enumerate(page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_TEXT)):
+        order[obj] = rank
+        space = None if obj in fonts.objects else _unread_space(obj, matrix, top, fonts)
+        if space is not None:
+            records.append(space)
+            objects.append(obj)
+    ranks = [order.get(obj, len(order)) for obj in objects]
+    return [records[i] for i in sorted(range(len(records)), key=ranks.__getitem__)]
 
 
 def _unicodes(textpage: int, count: int) -> list[int]:
     """Every character's code in one call (UTF-16 units, one per character unless a character lies outside
     the Basic Multilingual Plane; then one call per character, as FPDFText_GetUnicode gives)."""
     buffer = ctypes.create_string_buffer(2 * (count + 1))
-    written = _get_text(textpage, 0, count, ctypes.addressof(buffer))
-    units = memoryview(buffer.raw).cast("H")[:count].tolist()
+    written = page_text(textpage, 0, count, ctypes.addressof(buffer))
+    units: list[int] = memoryview(buffer.raw).cast("H")[:count].tolist()
     if written == count + 1 and not any(0xD800 <= unit <= 0xDFFF for unit in units):
         return units
     return [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
 
 
-def _read(textpage: Any, top: float, fonts: _Fonts) -> list[Record]:
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value or 0
+def _read(textpage: Any, top: float, fonts: _Fonts) -> tuple[list[Record], list[int]]:
+    """The text page's characters and the text object each belongs to."""
+    page = handle(textpage)
     x, y = ctypes.c_double(), ctypes.c_double()
     x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
-    box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
-    objects, advance = fonts.objects, fonts.advance
+    box = pdfium_c.FS_RECTF()
+    unknown = 0
+    styles, advance = fonts.objects, fonts.advance
     out: list[Record] = []
-    for index, unicode in enumerate(_unicodes(handle, pdfium_c.FPDFText_CountChars(textpage))):
-        if unicode <= 32 and _is_generated(handle, index):
+    objects: list[int] = []
+    for index, unicode in enumerate(_unicodes(page, pdfium_c.FPDFText_CountChars(textpage))):
+        if unicode <= 32 and is_generated(page, index):
             continue  # a space or line break pdfium inferred from the layout, not printed
-        obj = _get_object(handle, index)
+        obj = text_object(page, index)
         if not obj:
             continue
-        info = objects.get(obj)
-        if info is None:
+        style = styles.get(obj)
+        if style is None:
             pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
             m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-            info = objects[obj] = fonts.describe(obj, m, pdfium_c.FPDFText_GetFontSize(textpage, index))
-        _char_origin(handle, index, x_at, y_at)
+            style = styles[obj] = fonts.describe(obj, m, pdfium_c.FPDFText_GetFontSize(textpage, index))
+        char_origin(page, index, x_at, y_at)
         if unicode in _HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(textpage, index):
             unicode = ord("-")
-        width = advance(info[5], unicode)
-        if width is not None:
-            x1 = x.value + width * info[4]
-        else:  # no width for this character code: pdfium's own box is the next best
+        width = advance(style.font, unicode)
+        if width is None and style.plain and style.text_size:  # the font cannot say: pdfium's own box can
             pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-            x1 = box.right
-        name, size, descent, upright = info[:4]
-        bottom = top - y.value - descent
-        out.append({"text": chr(unicode), "x0": x.value, "x1": x1, "top": bottom - size, "bottom": bottom,
-                    "baseline": top - y.value, "size": size, "fontname": name, "upright": upright})
-    return out
+            width = 1000 * (box.right - x.value) / (style.a * style.text_size)
+            unknown += 1
+        out.append(style.record(chr(unicode), x.value, y.value, width, top))
+        objects.append(obj)
+    if unknown:
+        log.debug("%d characters without a glyph width on this page; their boxes are pdfium's", unknown)
+    return out, objects
 
 
-def _unread_spaces(page: Any, top: float, fonts: _Fonts) -> list[Record]:
-    """A space record for each text object the text page skipped for having no ink (see the module
-    docstring). An object the text page skipped for another reason (an overprinted copy) has ink: not taken."""
-    left, bottom, right, upper = (ctypes.c_float() for _ in range(4))
-    out: list[Record] = []
-    for obj, _, matrix in page_objects(page, pdfium_c.FPDF_PAGEOBJ_TEXT):
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        if key in fonts.objects or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, upper):
-            continue
-        if right.value - left.value > _NO_INK:
-            continue
-        info = fonts.describe(key, matrix)
-        width = fonts.advance(info[5], 32) or 0.0
-        x0 = matrix[4]
-        out.append(_record(" ", x0, x0 + width * info[4], top - matrix[5], info))
-    return out
+def _unread_space(obj: int, matrix: Matrix, top: float, fonts: _Fonts) -> Record | None:
+    """A space record for a text object the text page skipped for having no ink (see the module docstring),
+    else None: an object skipped for another reason (an overprinted copy) has ink."""
+    bounds = (ctypes.c_float * 4)()
+    at = [ctypes.addressof(bounds) + 4 * i for i in range(4)]
+    if not object_bounds(obj, *at) or bounds[2] - bounds[0] > _NO_INK:
+        return None
+    style = fonts.describe(obj, matrix)
+    return style.record(" ", matrix[4], matrix[5], fonts.advance(style.font, 32), top)

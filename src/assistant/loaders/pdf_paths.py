@@ -15,65 +15,40 @@ placed by the form's matrix (``page_objects``, which ``pdf_chars`` also uses).
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
+from assistant.loaders.pdf_pdfium import (
+    Matrix,
+    handle,
+    page_objects,
+    path_segment,
+    path_segments,
+    segment_closes,
+    segment_point,
+    segment_type,
+)
+
 Point = tuple[float, float]
-Matrix = tuple[float, float, float, float, float, float]
 Edge = dict[str, Any]
 
-_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_MAX_FORM_DEPTH = 8  # forms nest rarely; a bound keeps a malformed file from recursing without end
 
-
-def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
-    """``inner`` then ``outer`` (PDF row-vector convention)."""
-    a, b, c, d, e, f = inner
-    p, q, r, s, t, u = outer
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
-
-
-def _walk(
-    parent: Any, count: int, get: Any, outer: Matrix, kinds: tuple[int, ...], depth: int
-) -> Iterator[tuple[Any, int, Matrix]]:
-    raw = pdfium_c.FS_MATRIX()
-    for i in range(count):
-        obj = get(parent, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in kinds and kind != pdfium_c.FPDF_PAGEOBJ_FORM:
-            continue
-        matrix = outer
-        if pdfium_c.FPDFPageObj_GetMatrix(obj, raw):
-            matrix = _multiply((raw.a, raw.b, raw.c, raw.d, raw.e, raw.f), outer)
-        if kind in kinds:
-            yield obj, kind, matrix
-        elif depth < _MAX_FORM_DEPTH:
-            inner = max(pdfium_c.FPDFFormObj_CountObjects(obj), 0)
-            yield from _walk(obj, inner, pdfium_c.FPDFFormObj_GetObject, matrix, kinds, depth + 1)
-
-
-def page_objects(page: Any, *kinds: int) -> Iterator[tuple[Any, int, Matrix]]:
-    """The page objects of the given kinds (``FPDF_PAGEOBJ_*``) on a raw ``FPDF_PAGE``, those inside form
-    XObjects included, each with its kind and its matrix to page space (PDF coordinates)."""
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    yield from _walk(page, count, pdfium_c.FPDFPage_GetObject, _IDENTITY, kinds, 0)
-
-
-def _subpaths(path: Any, matrix: Matrix, top: float) -> list[tuple[str, list[Point]]]:
+def _subpaths(path: int, matrix: Matrix, top: float) -> list[tuple[str, list[Point]]]:
     """The path's subpaths as pdfminer sees them: operator letters ("mlc...h") and one end point each."""
-    a, b, c, d, e, f = matrix
+    a, b, c, d, e, f = (round(v, 4) for v in matrix)  # as pdf_chars.exact: the decimals the PDF wrote
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
     out: list[tuple[str, list[Point]]] = []
     ops: list[str] = []
     pts: list[Point] = []
     bezier = 0
-    for i in range(pdfium_c.FPDFPath_CountSegments(path)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(path, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, top - (b * x.value + d * y.value + f))
+    for i in range(path_segments(path)):
+        segment = path_segment(path, i)
+        kind = segment_type(segment)
+        segment_point(segment, x_at, y_at)
+        px, py = round(x.value, 4), round(y.value, 4)
+        point = (a * px + c * py + e, top - (b * px + d * py + f))
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if ops:
                 out.append(("".join(ops), pts))
@@ -87,7 +62,7 @@ def _subpaths(path: Any, matrix: Matrix, top: float) -> list[tuple[str, list[Poi
         else:
             ops.append("l")
             pts.append(point)
-        if ops and pdfium_c.FPDFPathSegment_GetClose(segment):
+        if ops and segment_closes(segment):
             ops.append("h")
             pts.append(pts[0])
     if ops:
@@ -137,11 +112,12 @@ def _edges(shape: str, pts: list[Point]) -> tuple[str, list[Edge]]:
 
 
 def page_edges(page: Any, top: float) -> tuple[list[Edge], bool]:
-    """The edges of every path on one page (a raw ``FPDF_PAGE``), and whether any path is a line or a rect
-    (a page with only curves has no ruled table). ``top`` is the page's top edge in PDF coordinates."""
+    """The edges of every path on one page (pypdfium2's raw ``FPDF_PAGE``), and whether any path is a line
+    or a rect (a page with only curves has no ruled table). ``top`` is the page's top edge in PDF
+    coordinates."""
     edges: list[Edge] = []
     ruled = False
-    for path, _, matrix in page_objects(page, pdfium_c.FPDF_PAGEOBJ_PATH):
+    for path, _, matrix in page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_PATH):
         for shape, pts in _subpaths(path, matrix, top):
             kind, found = _edges(shape, pts)
             ruled = ruled or kind in ("line", "rect")
