@@ -62,30 +62,35 @@ def exact(value: float) -> float:
 class _Style:
     """What every character of one text object shares, and its character box as pdfminer computes it."""
 
-    __slots__ = ("a", "b", "c", "d", "descent", "font", "name", "plain", "size", "text_size", "upright")
+    __slots__ = ("a", "b", "c", "d", "descent", "font", "high", "low", "name", "plain", "text_size", "upright")
 
     def __init__(self, name: str, font: int, text_size: float, descent: float, matrix: Matrix) -> None:
         self.name, self.font, self.text_size = name, font, exact(text_size)
         self.descent = descent * 0.001 * self.text_size  # ``descent`` in font units (thousandths), as pdfminer
         self.a, self.b, self.c, self.d = (exact(v) for v in matrix[:4])
         self.upright = self.a * self.d > 0 and self.b * self.c <= 0
-        self.plain = self.b == 0 and self.c == 0 and self.d > 0  # neither rotated, skewed nor mirrored
-        self.size = self.text_size * self.d  # the box's height for plain text; see ``record``
+        self.plain = self.a > 0 and self.b == 0 and self.c == 0 and self.d > 0  # not rotated, skewed, mirrored
+        # For plain text the box's bottom and top are these above the baseline (pdfminer's terms, summed
+        # as pdfminer sums them: with b = c = 0 its other terms are 0.0 and change no bit).
+        self.low, self.high = self.d * self.descent, self.d * (self.descent + self.text_size)
 
     def record(self, text: str, x: float, y: float, width: float | None, top: float) -> Record:
         """The record of a character at origin (``x``, ``y``) in PDF space with the given advance width in
         thousandths of the text size (None: unknown, taken as 0). pdfminer's box, in pdfminer's arithmetic:
         the box around the rectangle from (0, descent) to (advance, descent + text size) in text space,
         transformed by the character's matrix."""
+        e, f = round(x, 4), round(y, 4)  # exact(), inlined: this runs for every character
+        advance = (width or 0.0) * 0.001 * self.text_size
+        if self.plain and advance >= 0:
+            y0, y1 = self.low + f, self.high + f
+            return {"text": text, "x0": e, "x1": self.a * advance + e, "top": top - y1, "bottom": top - y0,
+                    "baseline": top - f, "size": y1 - y0, "fontname": self.name, "upright": True}
         a, b, c, d = self.a, self.b, self.c, self.d
         size, descent = self.text_size, self.descent
-        e, f = exact(x), exact(y)
-        advance = (width or 0.0) * 0.001 * size
         x0, y0 = c * descent + e, d * descent + f
         x1, y1 = a * advance + c * (descent + size) + e, b * advance + d * (descent + size) + f
-        if not self.plain:
-            x0, x1 = min(x0, x1), max(x0, x1)
-            y0, y1 = min(y0, y1), max(y0, y1)
+        x0, x1 = min(x0, x1), max(x0, x1)
+        y0, y1 = min(y0, y1), max(y0, y1)
         return {"text": text, "x0": x0, "x1": x1, "top": top - y1, "bottom": top - y0, "baseline": top - f,
                 "size": y1 - y0, "fontname": self.name, "upright": self.upright}
 
