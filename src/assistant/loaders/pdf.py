@@ -25,6 +25,7 @@ from assistant.loaders.pdf_layout import PageContent, body_size, compose, drop_r
 from assistant.loaders.pdf_lines import page_lines
 from assistant.loaders.pdf_meta import read_meta
 from assistant.loaders.pdf_paths import page_edges
+from assistant.loaders.pdf_pdfium import page_space
 from assistant.loaders.pdf_table import TableRow, judgement_table
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,16 @@ def _read_pages(pdf: Any) -> list[PageContent]:
         page = pdf[number - 1]
         try:
             left, bottom, right, top = (exact(v) for v in page.get_mediabox())
-            chars = page_chars(page.raw, top)
+            space, height = page_space((left, bottom, right, top), page.get_rotation())
+            chars = page_chars(page.raw, height, space)
             rows: list[TableRow] = []
             used: set[int] = set()
             if not found_table and number <= _TABLE_PAGES:
-                edges, ruled = page_edges(page.raw, top)
+                edges, ruled = page_edges(page.raw, height, space)
                 rows, used = judgement_table(edges, ruled, chars, number)
                 found_table = bool(rows)
             lines = page_lines([c for c in chars if id(c) not in used] if used else chars, number)
-            pages.append(PageContent(number, float(top - bottom), tuple(lines), tuple(rows)))
+            pages.append(PageContent(number, height, tuple(lines), tuple(rows)))
         finally:
             page.close()  # keep memory flat on long reports
     return pages

@@ -28,6 +28,7 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from assistant.loaders.pdf_pdfium import (
+    IDENTITY,
     Matrix,
     char_origin,
     font_descent,
@@ -35,6 +36,7 @@ from assistant.loaders.pdf_pdfium import (
     glyph_width,
     handle,
     is_generated,
+    multiply,
     object_bounds,
     object_font,
     object_font_size,
@@ -127,10 +129,10 @@ class _Fonts:
         return self.widths[key]
 
 
-def page_chars(page: Any, top: float) -> list[Record]:
+def page_chars(page: Any, top: float, space: Matrix = IDENTITY) -> list[Record]:
     """The characters of one page (pypdfium2's raw ``FPDF_PAGE``) in content order, the spaces the text page
-    leaves out put back; ``top`` is the page's top edge in PDF coordinates (y grows upwards there, downwards
-    in the records).
+    leaves out put back. ``space`` and ``top``: the matrix to the page as displayed (rotation applied, y
+    upwards) and the page's height there (``pdf_pdfium.page_space``); y grows downwards in the records.
 
     Content order is pdfplumber's order too; it decides between characters at the same place (a space and
     the word after it, an overprinted copy and its original).
@@ -140,15 +142,16 @@ def page_chars(page: Any, top: float) -> list[Record]:
         return []
     fonts = _Fonts()
     try:
-        records, objects = _read(textpage, top, fonts)
+        records, objects = _read(textpage, top, fonts, space)
     finally:
         pdfium_c.FPDFText_ClosePage(textpage)
     order: dict[int, int] = {}
-    for rank, (obj, _, matrix) in enumerate(page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_TEXT)):
+    texts = page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_TEXT, outer=space)
+    for rank, (obj, _, matrix) in enumerate(texts):
         order[obj] = rank
-        space = None if obj in fonts.objects else _unread_space(obj, matrix, top, fonts)
-        if space is not None:
-            records.append(space)
+        blank = None if obj in fonts.objects else _unread_space(obj, matrix, top, fonts)
+        if blank is not None:
+            records.append(blank)
             objects.append(obj)
     ranks = [order.get(obj, len(order)) for obj in objects]
     return [records[i] for i in sorted(range(len(records)), key=ranks.__getitem__)]
@@ -165,9 +168,11 @@ def _unicodes(textpage: int, count: int) -> list[int]:
     return [pdfium_c.FPDFText_GetUnicode(textpage, index) for index in range(count)]
 
 
-def _read(textpage: Any, top: float, fonts: _Fonts) -> tuple[list[Record], list[int]]:
+def _read(textpage: Any, top: float, fonts: _Fonts, space: Matrix) -> tuple[list[Record], list[int]]:
     """The text page's characters and the text object each belongs to."""
     page = handle(textpage)
+    turned = space != IDENTITY  # a rotated page, or a media box away from the origin
+    sa, sb, sc, sd, se, sf = space
     x, y = ctypes.c_double(), ctypes.c_double()
     x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
     matrix = pdfium_c.FS_MATRIX()
@@ -186,16 +191,20 @@ def _read(textpage: Any, top: float, fonts: _Fonts) -> tuple[list[Record], list[
         if style is None:
             pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
             m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            m = multiply(m, space) if turned else m
             style = styles[obj] = fonts.describe(obj, m, pdfium_c.FPDFText_GetFontSize(textpage, index))
         char_origin(page, index, x_at, y_at)
+        ox, oy = x.value, y.value
+        if turned:
+            ox, oy = sa * ox + sc * oy + se, sb * ox + sd * oy + sf
         if unicode in _HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(textpage, index):
             unicode = ord("-")
         width = advance(style.font, unicode)
-        if width is None and style.plain and style.text_size:  # the font cannot say: pdfium's own box can
+        if width is None and style.plain and style.text_size and not turned:  # the font cannot say; pdfium can
             pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
             width = 1000 * (box.right - x.value) / (style.a * style.text_size)
             unknown += 1
-        out.append(style.record(chr(unicode), x.value, y.value, width, top))
+        out.append(style.record(chr(unicode), ox, oy, width, top))
         objects.append(obj)
     if unknown:
         log.debug("%d characters without a glyph width on this page; their boxes are pdfium's", unknown)

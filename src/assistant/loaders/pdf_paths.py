@@ -20,6 +20,7 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from assistant.loaders.pdf_pdfium import (
+    IDENTITY,
     Matrix,
     handle,
     page_objects,
@@ -111,13 +112,13 @@ def _edges(shape: str, pts: list[Point]) -> tuple[str, list[Edge]]:
     ]
 
 
-def page_edges(page: Any, top: float) -> tuple[list[Edge], bool]:
+def page_edges(page: Any, top: float, space: Matrix = IDENTITY) -> tuple[list[Edge], bool]:
     """The edges of every path on one page (pypdfium2's raw ``FPDF_PAGE``), and whether any path is a line
-    or a rect (a page with only curves has no ruled table). ``top`` is the page's top edge in PDF
-    coordinates."""
+    or a rect (a page with only curves has no ruled table). ``space`` and ``top``: the matrix to the page
+    as displayed and the page's height there (``pdf_pdfium.page_space``)."""
     edges: list[Edge] = []
     ruled = False
-    for path, _, matrix in page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_PATH):
+    for path, _, matrix in page_objects(handle(page), pdfium_c.FPDF_PAGEOBJ_PATH, outer=space):
         for shape, pts in _subpaths(path, matrix, top):
             kind, found = _edges(shape, pts)
             ruled = ruled or kind in ("line", "rect")

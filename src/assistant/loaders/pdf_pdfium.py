@@ -85,7 +85,26 @@ def _walk(
             yield from _walk(obj, max(_form_count(obj), 0), _form_object, matrix, kinds, depth + 1)
 
 
-def page_objects(page: int, *kinds: int) -> Iterator[tuple[int, int, Matrix]]:
+def page_objects(page: int, *kinds: int, outer: Matrix = IDENTITY) -> Iterator[tuple[int, int, Matrix]]:
     """The objects of the given kinds (``FPDF_PAGEOBJ_*``) on a page, in content order, those inside form
-    XObjects included: each object's handle, kind and matrix to page space (PDF coordinates)."""
-    yield from _walk(page, _count_objects(page), _get_object, IDENTITY, kinds, 0)
+    XObjects included: each object's handle, kind and matrix to page space (PDF coordinates), then through
+    ``outer`` (``page_space``)."""
+    yield from _walk(page, _count_objects(page), _get_object, outer, kinds, 0)
+
+
+def page_space(mediabox: tuple[float, float, float, float], rotation: int) -> tuple[Matrix, float]:
+    """The matrix from PDF coordinates to the page as displayed (its /Rotate applied, the media box's
+    corner at the origin), as pdfminer sets it up, and the displayed page's height.
+
+    Example:
+        >>> page_space((0.0, 0.0, 595.0, 842.0), 90)
+        ((0, -1, 1, 0, -0.0, 595.0), 595.0)
+    """
+    x0, y0, x1, y1 = mediabox
+    if rotation == 90:
+        return (0, -1, 1, 0, -y0, x1), x1 - x0
+    if rotation == 180:
+        return (-1, 0, 0, -1, x1, y1), y1 - y0
+    if rotation == 270:
+        return (0, 1, -1, 0, y1, -x0), x1 - x0
+    return (1, 0, 0, 1, -x0, -y0), y1 - y0
