@@ -264,3 +264,16 @@ def test_rotated_page_is_read_as_displayed(tmp_path: Path) -> None:
             box = line.box
             inside = page.within_bbox((box.x0 - 1, box.top - 1, box.x1 + 1, box.bottom + 1)).extract_text()
             assert _words(loaded.text[line.char_start : line.char_end]) == _words(inside)
+
+
+def test_a_space_printed_as_an_object_of_its_own_separates_words(tmp_path: Path) -> None:
+    """Word prints the tab after a paragraph number as a lone space in another font, overlapping the number
+    and closer to the next word than a word gap: that space (a text object without ink) still separates."""
+    c = canvas.Canvas(str(tmp_path / "space.pdf"), pagesize=A4)
+    _at(c, 72, 100, "10.")
+    _at(c, 88.5, 100, " ", "Courier")  # starts inside the "." (which ends at 88.68)
+    _at(c, 90, 100, "Since the last inspection, leaders have acted.")
+    c.showPage()
+    c.save()
+    loaded = PdfLoader().load((tmp_path / "space.pdf").read_bytes(), "space.pdf")
+    assert loaded.text == "10. Since the last inspection, leaders have acted.\n"
