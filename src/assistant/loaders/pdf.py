@@ -16,16 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
 from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.pdf_chars import exact, page_chars
 from assistant.loaders.pdf_layout import PageContent, body_size, compose, drop_running_lines
 from assistant.loaders.pdf_lines import page_lines
 from assistant.loaders.pdf_meta import read_meta
-from assistant.loaders.pdf_paths import page_edges
-from assistant.loaders.pdf_pdfium import page_space
 from assistant.loaders.pdf_table import TableRow, judgement_table
 
 log = logging.getLogger(__name__)
@@ -39,6 +33,8 @@ _NOT_PDF = "it is not a PDF ({detail}); check that the download is the report it
 
 def _reason(exc: BaseException, raw: bytes) -> str:
     """One line for a person, from what pypdfium2 raised when opening the file."""
+    import pypdfium2.raw as pdfium_c
+
     code = getattr(exc, "err_code", None)
     if code == pdfium_c.FPDF_ERR_PASSWORD or code == pdfium_c.FPDF_ERR_SECURITY:
         return _PROTECTED
@@ -50,6 +46,10 @@ def _reason(exc: BaseException, raw: bytes) -> str:
 
 def _read_pages(pdf: Any) -> list[PageContent]:
     """Every page's lines, and the judgement table's rows on the first page of the first two that has it."""
+    from assistant.loaders.pdf_chars import exact, page_chars
+    from assistant.loaders.pdf_paths import page_edges
+    from assistant.loaders.pdf_pdfium import page_space
+
     pages: list[PageContent] = []
     found_table = False
     for number in range(1, len(pdf) + 1):
@@ -101,6 +101,8 @@ def read_pages(raw: bytes, name: str) -> tuple[dict[str, str], list[PageContent]
     Raises:
         SkipFile: the file cannot be opened (damaged, password-protected, not a PDF) or a page cannot be read.
     """
+    import pypdfium2 as pdfium  # imported here: it loads the PDFium library, only needed to read a PDF
+
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:

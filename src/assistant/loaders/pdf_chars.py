@@ -51,6 +51,7 @@ Record = dict[str, Any]
 # of these marks; FPDFText_IsHyphen says which characters they stand for.
 _HYPHEN_MARKS = (0x02, 0xFFFE)
 _NAME_BUFFER = 256
+_ASK = -1.0  # sentinel, compared by identity: this character is not in its font's width table yet
 _NO_INK = 0.01  # points: a text object this narrow printed only spaces (pdfium's text page skips it)
 
 
@@ -64,10 +65,13 @@ def exact(value: float) -> float:
 class _Style:
     """What every character of one text object shares, and its character box as pdfminer computes it."""
 
-    __slots__ = ("a", "b", "c", "d", "descent", "font", "high", "low", "name", "plain", "text_size", "upright")
+    __slots__ = ("a", "b", "c", "d", "descent", "font", "high", "low", "name", "plain", "text_size", "upright",
+                 "widths")
 
-    def __init__(self, name: str, font: int, text_size: float, descent: float, matrix: Matrix) -> None:
-        self.name, self.font, self.text_size = name, font, exact(text_size)
+    def __init__(
+        self, name: str, font: int, text_size: float, descent: float, matrix: Matrix, widths: dict[int, float | None]
+    ) -> None:
+        self.name, self.font, self.text_size, self.widths = name, font, exact(text_size), widths
         self.descent = descent * 0.001 * self.text_size  # ``descent`` in font units (thousandths), as pdfminer
         self.a, self.b, self.c, self.d = (exact(v) for v in matrix[:4])
         self.upright = self.a * self.d > 0 and self.b * self.c <= 0
@@ -102,7 +106,7 @@ class _Fonts:
 
     def __init__(self) -> None:
         self.objects: dict[int, _Style] = {}
-        self.widths: dict[tuple[int, int], float | None] = {}
+        self.widths: dict[int, dict[int, float | None]] = {}  # font -> character -> width (or None)
         self._size = ctypes.c_float()
         self._out = ctypes.c_float()
         self._name = ctypes.create_string_buffer(_NAME_BUFFER)
@@ -117,16 +121,16 @@ class _Fonts:
         descent = 0.0
         if font and font_descent(font, 1000.0, ctypes.byref(self._out)):
             descent = -abs(round(self._out.value, 3))  # as pdfminer: a positive /Descent is a producer's slip
-        return _Style(name, font, text_size, descent, matrix)
+        return _Style(name, font, text_size, descent, matrix, self.widths.setdefault(font, {}))
 
     def advance(self, font: int, unicode: int) -> float | None:
         """The glyph's advance width in thousandths of the text size, as the font's /Widths give it (None
         when the font does not map this character)."""
-        key = (font, unicode)
-        if key not in self.widths:
+        widths = self.widths.setdefault(font, {})
+        if unicode not in widths:
             ok = font and glyph_width(font, unicode, 1000.0, ctypes.byref(self._out))
-            self.widths[key] = round(self._out.value, 3) if ok else None
-        return self.widths[key]
+            widths[unicode] = round(self._out.value, 3) if ok else None
+        return widths[unicode]
 
 
 def page_chars(page: Any, top: float, space: Matrix = IDENTITY) -> list[Record]:
@@ -169,7 +173,11 @@ def _unicodes(textpage: int, count: int) -> list[int]:
 
 
 def _read(textpage: Any, top: float, fonts: _Fonts, space: Matrix) -> tuple[list[Record], list[int]]:
-    """The text page's characters and the text object each belongs to."""
+    """The text page's characters and the text object each belongs to.
+
+    This loop runs for every character of every report, so ``_Style.record``'s plain case is written out
+    in it (same arithmetic) and glyph widths are looked up in the style's font's own table.
+    """
     page = handle(textpage)
     turned = space != IDENTITY  # a rotated page, or a media box away from the origin
     sa, sb, sc, sd, se, sf = space
@@ -178,7 +186,7 @@ def _read(textpage: Any, top: float, fonts: _Fonts, space: Matrix) -> tuple[list
     matrix = pdfium_c.FS_MATRIX()
     box = pdfium_c.FS_RECTF()
     unknown = 0
-    styles, advance = fonts.objects, fonts.advance
+    styles = fonts.objects
     out: list[Record] = []
     objects: list[int] = []
     for index, unicode in enumerate(_unicodes(page, pdfium_c.FPDFText_CountChars(textpage))):
@@ -197,14 +205,23 @@ def _read(textpage: Any, top: float, fonts: _Fonts, space: Matrix) -> tuple[list
         ox, oy = x.value, y.value
         if turned:
             ox, oy = sa * ox + sc * oy + se, sb * ox + sd * oy + sf
-        if unicode in _HYPHEN_MARKS and pdfium_c.FPDFText_IsHyphen(textpage, index):
-            unicode = ord("-")
-        width = advance(style.font, unicode)
+        if (unicode == 0x02 or unicode == 0xFFFE) and pdfium_c.FPDFText_IsHyphen(textpage, index):
+            unicode = 0x2D  # see _HYPHEN_MARKS
+        width = style.widths.get(unicode, _ASK)
+        if width is _ASK:
+            width = fonts.advance(style.font, unicode)
         if width is None and style.plain and style.text_size and not turned:  # the font cannot say; pdfium can
             pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
             width = 1000 * (box.right - x.value) / (style.a * style.text_size)
             unknown += 1
-        out.append(style.record(chr(unicode), ox, oy, width, top))
+        if style.plain and width is not None and width >= 0:
+            e, f = round(ox, 4), round(oy, 4)
+            y0, y1 = style.low + f, style.high + f
+            out.append({"text": chr(unicode), "x0": e, "x1": style.a * (width * 0.001 * style.text_size) + e,
+                        "top": top - y1, "bottom": top - y0, "baseline": top - f, "size": y1 - y0,
+                        "fontname": style.name, "upright": True})
+        else:
+            out.append(style.record(chr(unicode), ox, oy, width, top))
         objects.append(obj)
     if unknown:
         log.debug("%d characters without a glyph width on this page; their boxes are pdfium's", unknown)
