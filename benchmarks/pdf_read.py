@@ -92,8 +92,9 @@ def _box_gap(old: LoadedText, new: LoadedText) -> float | None:
 
 
 def _text_diff(old: str, new: str, limit: int = 6) -> list[str]:
+    """The first differing lines ("-" old, "+" new), blank ones left out (they only follow the others)."""
     lines = [ln for ln in difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=0)
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+             if ln[:1] in "+-" and not ln.startswith(("+++", "---")) and ln[1:].strip()]
     return [ln[:160] for ln in lines[:limit]]
 
 
