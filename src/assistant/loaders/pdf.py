@@ -5,10 +5,11 @@ table is looked for on the first two pages only (``pdf_paths`` for the ruling, `
 are composed into paragraphs with running headers, footers and footnotes set aside (``pdf_layout``);
 metadata comes from the PDF's info and page 1 (``pdf_meta``).
 
-pypdfium2 (Apache-2.0/BSD; PDFium, the PDF engine of Chromium) reads characters, fonts, sizes and paths
-about six times faster than pdfplumber's pdfminer (issue #18: reading was most of the ingest time). The
-character and edge records are built to be the ones pdfplumber gave (``pdf_chars``, ``pdf_paths``), so the
-layout rules are unchanged; pdfplumber (MIT) remains for its table finder, which is pure geometry.
+pypdfium2 (Apache-2.0/BSD; PDFium, the PDF engine of Chromium) replaced pdfplumber's pdfminer for reading
+(issue #18: reading was most of the ingest time): on the 171 Ofsted reports a page is read about five times
+faster, layout included (``benchmarks/pdf_read.py``). The character and edge records are built to be the
+ones pdfplumber gave (``pdf_chars``, ``pdf_paths``), so the layout rules are unchanged and the text is the
+same; pdfplumber (MIT) remains for its table finder, which is pure geometry on those edges.
 """
 
 from __future__ import annotations
