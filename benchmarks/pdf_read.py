@@ -92,9 +92,13 @@ def _box_gap(old: LoadedText, new: LoadedText) -> float | None:
 
 
 def _text_diff(old: str, new: str, limit: int = 6) -> list[str]:
-    """The first differing lines ("-" old, "+" new), blank ones left out (they only follow the others)."""
-    lines = [ln for ln in difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=0)
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---")) and ln[1:].strip()]
+    """The first differing lines ("-" old, "+" new), blank ones left out; or, when only blank lines differ,
+    how many paragraph breaks moved."""
+    changed = [ln for ln in difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=0)
+               if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    lines = [ln for ln in changed if ln[1:].strip()]
+    if not lines:
+        return [f"same lines of text; only blank lines between them differ ({len(changed)} added or removed)"]
     return [ln[:160] for ln in lines[:limit]]
 
 
