@@ -239,3 +239,41 @@ def test_scanned_pdf_without_text_is_skipped(tmp_path: Path) -> None:
     with pytest.raises(SkipFile, match="no text layer") as caught:
         PdfLoader().load((tmp_path / "scan.pdf").read_bytes(), "scan.pdf")
     assert "\n" not in caught.value.reason
+
+
+def test_rotated_page_is_read_as_displayed(tmp_path: Path) -> None:
+    """A page with /Rotate 90 whose text is drawn turned, so that it reads upright on screen (a landscape
+    annex): its lines come out in display order, with boxes where pdfplumber finds the same words."""
+    c = canvas.Canvas(str(tmp_path / "landscape.pdf"), pagesize=A4)
+    c.setPageRotation(90)
+    c.rotate(90)  # text runs up the page's own y axis: left to right once the page is turned for display
+    lines = ["Children in care by placement type", "Foster care is the most common placement."]
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(60, -80, lines[0])
+    c.setFont("Helvetica", 12)
+    c.drawString(60, -120, lines[1])
+    c.showPage()
+    c.save()
+    raw = (tmp_path / "landscape.pdf").read_bytes()
+    loaded = PdfLoader().load(raw, "landscape.pdf")
+    assert loaded.text == f"{lines[0]}\n\n{lines[1]}\n"
+    assert loaded.headings == (0,)
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:  # pdfminer turns the characters as displayed too
+        page = pdf.pages[0]
+        for line in loaded.lines:
+            box = line.box
+            inside = page.within_bbox((box.x0 - 1, box.top - 1, box.x1 + 1, box.bottom + 1)).extract_text()
+            assert _words(loaded.text[line.char_start : line.char_end]) == _words(inside)
+
+
+def test_a_space_printed_as_an_object_of_its_own_separates_words(tmp_path: Path) -> None:
+    """Word prints the tab after a paragraph number as a lone space in another font, overlapping the number
+    and closer to the next word than a word gap: that space (a text object without ink) still separates."""
+    c = canvas.Canvas(str(tmp_path / "space.pdf"), pagesize=A4)
+    _at(c, 72, 100, "10.")
+    _at(c, 88.5, 100, " ", "Courier")  # starts inside the "." (which ends at 88.68)
+    _at(c, 90, 100, "Since the last inspection, leaders have acted.")
+    c.showPage()
+    c.save()
+    loaded = PdfLoader().load((tmp_path / "space.pdf").read_bytes(), "space.pdf")
+    assert loaded.text == "10. Since the last inspection, leaders have acted.\n"

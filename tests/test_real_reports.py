@@ -27,7 +27,7 @@ REPORTS = SHARED / "reports"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.timeout(1800),  # about 4 min on two idle cores; 13 min was seen on a shared, loaded machine
+    pytest.mark.timeout(1800),  # 1.5 min on a loaded shared machine since pypdfium2 (4 to 13 min with pdfplumber)
     pytest.mark.skipif(not REPORTS.is_dir(), reason=f"the real reports folder {SHARED} is absent"),
 ]
 

@@ -18,7 +18,9 @@ from assistant.loaders.text import TextLoader
 __all__ = ["EXTRACTION_VERSION", "LOADERS", "LoadedText", "Loader", "SkipFile", "SUFFIXES", "read_file", "sniff_format"]
 
 #: Raise when a loader reads files differently: texts kept in an index from an older version are read again.
-EXTRACTION_VERSION = 2  # 2: a PDF's headings passed on; labelled lines ("Lead inspector: ...") are text
+# 2: a PDF's headings passed on; labelled lines ("Lead inspector: ...") are text
+# 3: PDFs read with pypdfium2 (a glyph pdfminer read as a space, such as a dash bullet, is now read)
+EXTRACTION_VERSION = 3
 
 # In sniffing order: the binary formats' magic bytes first, text last (it accepts anything without NULs).
 LOADERS: tuple[Loader, ...] = (PdfLoader(), DocxLoader(), HtmlLoader(), TextLoader())

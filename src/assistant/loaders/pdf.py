@@ -1,15 +1,19 @@
-"""The PDF loader: a report's pages read with pdfplumber into text that reads as the report's own words.
+"""The PDF loader: a report's pages read with pypdfium2 into text that reads as the report's own words.
 
-Each page's characters are read once (``pdf_lines``), the judgement table is looked for on the first two
-pages only (``pdf_table``), and the pages are composed into paragraphs with running headers, footers and
-footnotes set aside (``pdf_layout``); metadata comes from the PDF's info and page 1 (``pdf_meta``).
-pdfplumber (MIT) was chosen for character positions, fonts and sizes, line boxes and table finding in one
-package (see ../shared/STACK.md).
+Each page's characters are read once (``pdf_chars``) and grouped into lines (``pdf_lines``), the judgement
+table is looked for on the first two pages only (``pdf_paths`` for the ruling, ``pdf_table``), and the pages
+are composed into paragraphs with running headers, footers and footnotes set aside (``pdf_layout``);
+metadata comes from the PDF's info and page 1 (``pdf_meta``).
+
+pypdfium2 (Apache-2.0/BSD; PDFium, the PDF engine of Chromium) replaced pdfplumber's pdfminer for reading
+(issue #18: reading was most of the ingest time): on the 171 Ofsted reports a page is read about five times
+faster, layout included (``benchmarks/pdf_read.py``). The character and edge records are built to be the
+ones pdfplumber gave (``pdf_chars``, ``pdf_paths``), so the layout rules are unchanged and the text is the
+same; pdfplumber (MIT) remains for its table finder, which is pure geometry on those edges.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Any
 
@@ -28,42 +32,43 @@ _NO_TEXT = "it has no text layer (a scanned image?); run OCR or get the text ver
 _NOT_PDF = "it is not a PDF ({detail}); check that the download is the report itself and not an error page"
 
 
-def _is_password_error(exc: BaseException) -> bool:
-    """pdfminer signals a password with an empty message; the cause sits on ``__context__``/``__cause__``."""
-    seen: BaseException | None = exc
-    for _ in range(6):
-        if seen is None:
-            return False
-        name = type(seen).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+def _reason(exc: BaseException, raw: bytes) -> str:
+    """One line for a person, from what pypdfium2 raised when opening the file."""
+    import pypdfium2.raw as pdfium_c
 
-
-def _reason(exc: BaseException) -> str:
-    """One line for a person, from whatever pdfminer/pdfplumber raised."""
-    if _is_password_error(exc):
+    code = getattr(exc, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD or code == pdfium_c.FPDF_ERR_SECURITY:
         return _PROTECTED
     detail = " ".join(str(exc).split()) or type(exc).__name__
-    if "No /Root object" in detail or "Is this really a PDF" in detail:
-        return _NOT_PDF.format(detail=detail)
+    if code == pdfium_c.FPDF_ERR_FORMAT and b" obj" not in raw:  # a %PDF- header and no object after it
+        return _NOT_PDF.format(detail="no PDF objects after the header")
     return _DAMAGED.format(detail=detail[:120])
 
 
 def _read_pages(pdf: Any) -> list[PageContent]:
+    """Every page's lines, and the judgement table's rows on the first page of the first two that has it."""
+    from assistant.loaders.pdf_chars import exact, page_chars
+    from assistant.loaders.pdf_paths import page_edges
+    from assistant.loaders.pdf_pdfium import page_space
+
     pages: list[PageContent] = []
     found_table = False
-    for number, page in enumerate(pdf.pages, start=1):
-        chars = page.chars
-        rows: list[TableRow] = []
-        used: set[int] = set()
-        if not found_table and number <= _TABLE_PAGES:
-            rows, used = judgement_table(page, chars, number)
-            found_table = bool(rows)
-        lines = page_lines((c for c in chars if id(c) not in used) if used else chars, number)
-        pages.append(PageContent(number, float(page.height), tuple(lines), tuple(rows)))
-        page.flush_cache()  # keep memory flat on long reports
+    for number in range(1, len(pdf) + 1):
+        page = pdf[number - 1]
+        try:
+            left, bottom, right, top = (exact(v) for v in page.get_mediabox())
+            space, height = page_space((left, bottom, right, top), page.get_rotation())
+            chars = page_chars(page.raw, height, space)
+            rows: list[TableRow] = []
+            used: set[int] = set()
+            if not found_table and number <= _TABLE_PAGES:
+                edges, ruled = page_edges(page.raw, height, space)
+                rows, used = judgement_table(edges, ruled, chars, number)
+                found_table = bool(rows)
+            lines = page_lines([c for c in chars if id(c) not in used] if used else chars, number)
+            pages.append(PageContent(number, height, tuple(lines), tuple(rows)))
+        finally:
+            page.close()  # keep memory flat on long reports
     return pages
 
 
@@ -85,23 +90,46 @@ class PdfLoader:
 
     def load(self, raw: bytes, name: str) -> LoadedText:
         """The report's text, lines and metadata; raises ``SkipFile`` for a file that cannot be read."""
-        import pdfplumber  # imported here: a few hundred ms, only needed when a PDF is read
-
         if not self.sniff(raw[:1024]):
             raise SkipFile(_NOT_PDF.format(detail="no %PDF- header"))
-        try:
-            with pdfplumber.open(io.BytesIO(raw)) as pdf:
-                meta = dict(pdf.metadata or {})
-                pages = _read_pages(pdf)
-        except SkipFile:
-            raise
-        except Exception as exc:  # pdfminer raises many types for bad files; all mean "cannot read it"
-            log.debug("pdfplumber failed on %s", name, exc_info=True)
-            raise SkipFile(_reason(exc)) from exc
-        if not any(page.lines or page.rows for page in pages):
-            raise SkipFile(_NO_TEXT)
-        text, lines, headings = compose(pages)
-        clean = drop_running_lines(pages)
-        last = clean[-1].lines if clean else ()
-        info = read_meta(meta, clean[0].lines, "\n".join(ln.text for ln in last), body_size(pages))
-        return LoadedText(text=text, lines=lines, meta=info, page_count=len(pages), headings=headings)
+        meta, pages = read_pages(raw, name)
+        return compose_report(pages, meta)
+
+
+def read_pages(raw: bytes, name: str) -> tuple[dict[str, str], list[PageContent]]:
+    """A PDF's info (Title, Author ...) and its pages' lines and table rows.
+
+    Raises:
+        SkipFile: the file cannot be opened (damaged, password-protected, not a PDF) or a page cannot be read.
+    """
+    import pypdfium2 as pdfium  # imported here: it loads the PDFium library, only needed to read a PDF
+
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as exc:
+        log.debug("pdfium could not open %s", name, exc_info=True)
+        raise SkipFile(_reason(exc, raw)) from exc
+    try:
+        meta = pdf.get_metadata_dict(skip_empty=True)
+        pages = _read_pages(pdf)
+    except pdfium.PdfiumError as exc:  # a page that cannot be loaded: the file is damaged
+        log.debug("pdfium failed on a page of %s", name, exc_info=True)
+        raise SkipFile(_DAMAGED.format(detail=" ".join(str(exc).split())[:120])) from exc
+    finally:
+        pdf.close()
+    return meta, pages
+
+
+def compose_report(pages: list[PageContent], meta: dict[str, str]) -> LoadedText:
+    """A report's ``LoadedText`` from its pages' lines and table rows and its PDF info (Title, Author ...).
+
+    Raises:
+        SkipFile: no page has any text (a scan without a text layer).
+    """
+    if not any(page.lines or page.rows for page in pages):
+        raise SkipFile(_NO_TEXT)
+    text, lines, headings = compose(pages)
+    clean = drop_running_lines(pages)
+    last = clean[-1].lines if clean else ()
+    info = read_meta(meta, clean[0].lines, "\n".join(ln.text for ln in last), body_size(pages))
+    return LoadedText(text=text, lines=lines, meta=info, page_count=len(pages), headings=headings)
