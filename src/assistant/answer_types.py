@@ -112,7 +112,9 @@ _TIME_IN_TEXT = re.compile(
 _JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
 # "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
 _GRADE_QUESTION = re.compile(
-    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b", re.I
+    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b|"
+    # "How did Ofsted rate Kent's services?": "rate" after "how did <someone>" is the verb
+    r"\bhow (?:did|do|does|would|has|have|will) (?:[\w'’]+\s+){1,3}rate\b(?!\s+of\b)", re.I
 )
 
 
