@@ -358,3 +358,28 @@ def label_share(text: str, question_terms: Collection[str], alternatives: Mappin
 
     return sum(asked_for(t) for t in label_terms) / len(label_terms)
 
+
+#: How much more than ``type_passage_bonus`` a passage gains when a labelled line of it gives the fact under a
+#: label the question asks for, times that line's ``label_share`` ("The experiences and progress of care
+#: leavers:<tab>Good" for "how did Ofsted rate the services for care leavers?").
+LABEL_PASSAGE_WEIGHT = 2.0
+
+
+def passage_fit(kind: str, text: str, named: Collection[str] = ()) -> float:
+    """The multiple of the type-aware bonus a passage earns: 0 when it does not hold the kind of fact asked
+    for (see ``passage_holds``), 1 when it does, and up to ``1 + LABEL_PASSAGE_WEIGHT`` when one of its
+    labelled lines gives it under a label the question (``named``: its words) asks for.
+
+    >>> passage_fit("date", "Inspection dates: 17 to 28 July 2023", ["When", "were", "the", "inspection", "dates"])
+    3.0
+    >>> passage_fit("date", "Leaders met in July 2023 to plan.", ["When", "were", "the", "inspection", "dates"])
+    1.0
+    """
+    from assistant.search_text import alternatives, terms
+
+    if not passage_holds(kind, text, named):
+        return 0.0
+    question = " ".join(named)
+    asked, synonyms = terms(question), alternatives(question)
+    best = max((label_share(line, asked, synonyms, kind) for line in text.split("\n")), default=0.0)
+    return 1.0 + LABEL_PASSAGE_WEIGHT * best
