@@ -19,6 +19,8 @@ from assistant.answer_types import (
     earns_type_bonus,
     gives,
     grade_premise_conflict,
+    label_share,
+    labelled,
     question_words,
     specific_date_in,
     wants_specific_date,
@@ -27,6 +29,12 @@ from assistant.passages import marker_length
 from assistant.questions import named_years
 from assistant.text import either, human_date
 from assistant.types import Citation, Document, Location, Passage, RetrievedPassage, Sentence
+
+#: Added, times ``label_share``, to a labelled line whose label is what the question asks for ("Lead inspector:
+#: ..." for "who led the inspection?", "Inspection dates: ..." for "when did Ofsted inspect?", the table row
+#: "The experiences and progress of care leavers:<tab>Good" for "how were care leavers' services rated?").
+#: Such a line states the fact asked for in a few words, and would otherwise lose to prose on the subject.
+LABEL_BONUS = 0.15
 
 
 @dataclass(frozen=True)
@@ -76,12 +84,14 @@ def quotable(sentence: Sentence, content_terms: int, is_title: bool) -> bool:
 
 
 def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
-    """Each document's opening sentence when it is a headline (no closing full stop), not prose."""
+    """Each document's opening sentence when it is a headline (no closing full stop), not prose; a labelled
+    line ("Inspection dates: 17 to 28 July 2023", see ``labelled``) states a fact and is no headline."""
     first: dict[str, Sentence] = {}
     for s in sentences:
         if s.doc_id not in first or s.char_start < first[s.doc_id].char_start:
             first[s.doc_id] = s
-    return {s.sentence_id for s in first.values() if not s.text.rstrip().endswith((".", "!", "?"))}
+    return {s.sentence_id for s in first.values()
+            if not s.text.rstrip().endswith((".", "!", "?")) and labelled(s.text) is None}
 
 
 # A sentence about its own document or event ("This letter summarises the findings of ...", "this report
@@ -125,7 +135,8 @@ def score_sentences(
     ``sentence_terms`` are aligned with it (each sentence's own words plus its document's header words, so
     "the 2023 report" counts for every sentence of that report and the topic words pick between them).
     A sentence holding the kind of fact asked for (``wanted``: a figure, a specific date, see
-    ``_earns_type_bonus``) gains ``type_bonus``; one speaking of its own document ("this report provides an
+    ``_earns_type_bonus``) gains ``type_bonus``; a labelled line whose label the question asks for, up to
+    ``LABEL_BONUS`` (see ``label_share``); one speaking of its own document ("this report provides an
     update on ...", see ``refers_to_itself``) loses ``self_reference_penalty``, so that a finding on the
     question's subject is quoted before the document's account of its own scope.
     """
@@ -138,6 +149,8 @@ def score_sentences(
         score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
         if wanted is not None and earns_type_bonus(sentence.text, wanted):
             score += type_bonus
+        if "\n" not in sentence.text:
+            score += LABEL_BONUS * label_share(sentence.text, question_terms, alternatives, wanted)
         if self_reference_penalty and refers_to_itself(sentence.text):
             score -= self_reference_penalty
         out.append(Evidence(sentence, passage, score, float(d), lexical))

@@ -8,11 +8,11 @@ keep only the quotes that give it, and to decline when none does.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from assistant.text import MONTHS
 
-_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:date|year|month|day|time)\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
+_WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:(?:was|were|is|are) the )?(?:date|year|month|day|time)s?\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
 _HOW_MANY = re.compile(
     r"\bhow (?:many|much|long|big|far|often)\b|\bwhat (?:proportion|percentage|share|number|amount|figure|"
     r"percent|rate)\b|\b(?:cost|costs|spend|spent|budget|funding|figures?|numbers?|per ?cent|percentage)\b",
@@ -112,7 +112,9 @@ _TIME_IN_TEXT = re.compile(
 _JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
 # "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
 _GRADE_QUESTION = re.compile(
-    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b", re.I
+    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b|"
+    # "How did Ofsted rate Kent's services?": "rate" after "how did <someone>" is the verb
+    r"\bhow (?:did|do|does|would|has|have|will) (?:[\w'’]+\s+){1,3}rate\b(?!\s+of\b)", re.I
 )
 
 
@@ -288,3 +290,96 @@ def wants_specific_date(question: str) -> bool:
 def specific_date_in(text: str) -> bool:
     """Whether ``text`` gives a day or a month with its year or day, or a season with its year."""
     return bool(_SPECIFIC_DATE.search(text))
+
+
+# A labelled line states one fact under its label: "Inspection dates: 13 to 24 May 2019", "Lead inspector: A
+# Name", a table row "Overall effectiveness:<tab>Good". The label is a short phrase; the value is short too,
+# without a closing full stop, or set off by a tab (a table cell), so that prose with a colon ("Among the
+# issues it identified: weak structures, ...") is not read as one.
+_LABELLED = re.compile(r"^([^:\t\n]{2,100}?)[ \t]*:[ \t]*(\S[^\n]*)$")
+_LABEL_WORDS, _VALUE_WORDS = 12, 14
+# The words a question asks for a kind of fact by, as labels name it: "when" asks for a label's "dates", a
+# judgement question for its "grade".
+_KIND_WORDS = {"date": "date dates", "grade": "judgement grade"}
+_GRADE_VALUE = re.compile(rf"(?:{_GRADE})\b", re.I)  # a grade as a label's whole value: "...: requires improvement"
+
+
+def labelled(text: str) -> tuple[str, str] | None:
+    """(label, value) of a labelled line, or None for any other sentence.
+
+    >>> labelled("Inspection dates: 17 to 28 July 2023")
+    ('Inspection dates', '17 to 28 July 2023')
+    >>> labelled("The experiences and progress of care leavers:\\tGood")
+    ('The experiences and progress of care leavers', 'Good')
+    >>> labelled("Among the issues it identified: weak structures, which served children badly for many years.")
+    """
+    match = _LABELLED.match(text.strip())
+    if not match:
+        return None
+    label, value = match.group(1).strip(), match.group(2).strip()
+    if len(label.split()) > _LABEL_WORDS or not label[:1].isalnum():
+        return None
+    if "\t" not in text and (len(value.split()) > _VALUE_WORDS or value.endswith((".", "!", "?"))):
+        return None  # a sentence of prose, not a value
+    return label, value
+
+
+def label_share(text: str, question_terms: Collection[str], alternatives: Mapping[str, set[str]] | None = None,
+                wanted: str | None = None) -> float:
+    """How fully a labelled line's label is what the question asks for (0..1; 0 for any other sentence): the
+    share of the label's words that the question uses (or a glossary alternative of them, or a word they
+    begin or that begins them: "inspect" / "inspector"), the words of the kind of fact asked for counting
+    as the question's ("when" asks for "dates"). A line whose value does not give the kind of fact asked
+    for (a date, a grade) scores 0.
+
+    >>> from assistant.search_text import terms
+    >>> label_share("Inspection dates: 17 to 28 July 2023", terms("When did Ofsted inspect them?"), wanted="date")
+    1.0
+    >>> label_share("Lead inspector: Ann Example", terms("When did Ofsted inspect them?"), wanted="date")
+    0.0
+    """
+    from assistant.search_text import terms
+
+    found = labelled(text)
+    if found is None:
+        return 0.0
+    label, value = found
+    if wanted is not None and not (has_answer_type(text, wanted) or _GRADE_VALUE.match(value) and wanted == "grade"):
+        return 0.0
+    label_terms = {t for t in terms(label) if not t.isdigit()}
+    if not label_terms:
+        return 0.0
+    asked = set(question_terms).union(*(alternatives or {}).values()) | set(terms(_KIND_WORDS.get(wanted or "", "")))
+
+    def asked_for(term: str) -> bool:
+        return term in asked or any(
+            min(len(term), len(q)) >= 4 and (q.startswith(term) or term.startswith(q)) for q in asked
+        )
+
+    return sum(asked_for(t) for t in label_terms) / len(label_terms)
+
+
+#: How much more than ``type_passage_bonus`` a passage gains when a labelled line of it gives the fact under a
+#: label the question asks for, times that line's ``label_share`` ("The experiences and progress of care
+#: leavers:<tab>Good" for "how did Ofsted rate the services for care leavers?").
+LABEL_PASSAGE_WEIGHT = 2.0
+
+
+def passage_fit(kind: str, text: str, named: Collection[str] = ()) -> float:
+    """The multiple of the type-aware bonus a passage earns: 0 when it does not hold the kind of fact asked
+    for (see ``passage_holds``), 1 when it does, and up to ``1 + LABEL_PASSAGE_WEIGHT`` when one of its
+    labelled lines gives it under a label the question (``named``: its words) asks for.
+
+    >>> passage_fit("date", "Inspection dates: 17 to 28 July 2023", ["When", "were", "the", "inspection", "dates"])
+    3.0
+    >>> passage_fit("date", "Leaders met in July 2023 to plan.", ["When", "were", "the", "inspection", "dates"])
+    1.0
+    """
+    from assistant.search_text import alternatives, terms
+
+    if not passage_holds(kind, text, named):
+        return 0.0
+    question = " ".join(named)
+    asked, synonyms = terms(question), alternatives(question)
+    best = max((label_share(line, asked, synonyms, kind) for line in text.split("\n")), default=0.0)
+    return 1.0 + LABEL_PASSAGE_WEIGHT * best

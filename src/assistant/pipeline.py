@@ -28,7 +28,7 @@ from assistant.answer import (
     select_quotes,
     unanswered_reason,
 )
-from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, passage_holds, question_words
+from assistant.answer_types import PASSAGE_TYPES, STRICT_TYPES, answer_type, passage_fit, question_words
 from assistant.cleaning import clean_filters, clean_history, clean_question
 from assistant.collection import CollectionStats
 from assistant.conversation import own_words, standalone_question
@@ -243,11 +243,9 @@ class Assistant:
             return ranked
         named = question_words(asked)
         bonus = self.settings.type_passage_bonus
-        boosted = [
-            replace(s, score=s.score + bonus) if passage_holds(wanted, self.index.passages[s.passage].text, named)
-            else s
-            for s in ranked
-        ]
+        # A passage holding the fact gains the bonus, more when a labelled line gives it (see ``passage_fit``).
+        boosted = [replace(s, score=s.score + bonus * passage_fit(wanted, self.index.passages[s.passage].text, named))
+                   for s in ranked]
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
 
     def _by_best_sentence(self, ranked: list[Scored], query: _Query) -> list[Scored]:

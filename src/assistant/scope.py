@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from assistant.types import Document
 
 # Words that frame a place's name in a council's title, not part of the name a person uses for it.
-_FRAME = re.compile(
-    r"\b(?:the|london|royal|metropolitan|borough|county|city|district|council|of|and|local|authority|"
-    r"unitary|corporation|children'?s|services?)\b",
-    re.IGNORECASE,
+_FRAME_WORDS = (
+    r"(?:the|london|royal|metropolitan|borough|county|city|district|council|of|and|local|authority|"
+    r"unitary|corporation|children'?s|services?)"
 )
+_FRAME = re.compile(rf"\b{_FRAME_WORDS}\b", re.IGNORECASE)
+# A report's own statement of when its event took place, at its head: "Inspection dates: 5 to 9 December 2022
+# and 14 to 15 February 2023", "Inspection date: 18 March 2014 – 09 April 2014".
+_DATES_LINE = re.compile(r"^[^:\n]{0,40}\bdates?\b[^:\n]{0,20}:[ \t]*([^\n]+)$", re.IGNORECASE | re.MULTILINE)
+_HEAD_CHARS = 1500
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
@@ -78,11 +82,24 @@ def named_areas(question: str, areas: Collection[str]) -> list[str]:
     text = re.sub(r"'s\b", " ", text)
     found: list[str] = []
     for name in sorted(areas, key=len, reverse=True):
-        pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
-        if re.search(pattern, text):
+        pattern = _name_pattern(name)
+        if re.search(pattern, text, re.IGNORECASE):
             found.append(name)
-            text = re.sub(pattern, " ", text)
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
     return found
+
+
+def _name_pattern(name: str, possessive: bool = False) -> str:
+    """A short name as a question may write it: with framing words between its words ("isles scilly" is
+    written "Isles of Scilly", "redcar cleveland" "Redcar and Cleveland").
+
+    >>> bool(re.search(_name_pattern("isles scilly"), "the isles of scilly"))
+    True
+    """
+    words = [re.escape(w) for w in name.split()]
+    joined = rf"(?:\s+{_FRAME_WORDS})*\s+".join(words)
+    ending = r"(?:['’]s)?" if possessive else ""
+    return rf"(?<![\w-]){joined}{ending}(?![\w-])"
 
 
 def without_scope_words(question: str, scope: Scope) -> str:
@@ -98,7 +115,7 @@ def without_scope_words(question: str, scope: Scope) -> str:
         return question
     text = question
     for name in scope.areas:
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?:['’]s)?(?![\w-])", " ", text, flags=re.IGNORECASE)
+        text = re.sub(_name_pattern(name, possessive=True), " ", text, flags=re.IGNORECASE)
     text = _PREVIOUS.sub(" ", _LATEST.sub(" ", text))
     return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
@@ -132,7 +149,9 @@ def _by_time(question: str, docs: list[Document], name: str, several: bool) -> t
         kept = [d for d in docs if (d.date or "") >= since.group(1)]
         return kept, "" if kept else _none(docs, name, f"since {since.group(1)}")
     if years:
-        kept = [d for d in docs if (d.date or "")[:4] in years]
+        # A report dated in another year may state an event that ran into the one named ("Inspection dates:
+        # 5 to 9 December 2022 and 14 to 15 February 2023", dated 2023): it is that year's when none is dated in it.
+        kept = [d for d in docs if (d.date or "")[:4] in years] or [d for d in docs if stated_years(d) & set(years)]
         if kept or several:
             return kept, ""
         return [], _none(docs, name, f"from {_and(years)}")
@@ -141,6 +160,18 @@ def _by_time(question: str, docs: list[Document], name: str, several: bool) -> t
     if _LATEST.search(question) and docs:
         return [docs[-1]], ""
     return docs, ""
+
+
+def stated_years(doc: Document) -> set[str]:
+    """The years a report's head says its event took place in (its first "... dates: ..." line); empty when
+    it states none.
+
+    >>> text = "Inspection dates: 5 to 9 December 2022 and 14 to 15 February 2023\\nLead inspector: A B"
+    >>> sorted(stated_years(Document("d", "t", "p", "k", "2023-02-15", "d.pdf", "", text)))
+    ['2022', '2023']
+    """
+    match = _DATES_LINE.search(doc.text[:_HEAD_CHARS])
+    return set(_YEAR.findall(match.group(1))) if match else set()
 
 
 def _none(docs: list[Document], name: str, when: str) -> str:

@@ -46,6 +46,7 @@ GLOSSARY: dict[str, str] = {
     "judged": "judgement grade rating",
     "judge": "judgement grade rating",
     "inspected": "inspection ofsted",
+    "led": "lead",
     "graded": "judgement judged grade",
     "grade": "judgement judged",
     "cost": "£ million investment funding budget spend",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.metrics import claims_text
+from assistant.evaluation.national_split import split_of
 
 KINDS = ("overall", "care_leavers", "lead_inspector", "dates", "latest", "no_inspection")
 GRADES = ("outstanding", "good", "requires improvement", "inadequate")
@@ -166,7 +167,7 @@ def _item(kind: str, row: Mapping[str, str] | None, council: str, year: int | No
     rng = random.Random(f"{SEED}:{ident}")  # a str seed is hashed with sha512: stable across runs
     question = rng.choice(TEMPLATES[template]).format(council=council, year=year)
     return {"id": ident, "kind": kind, "question": question, "doc_id": doc_id, "facts": facts,
-            "council": council, "year": year, "answerable": doc_id is not None}
+            "council": council, "year": year, "answerable": doc_id is not None, "split": split_of(council)}
 
 
 def _candidates(rows: Sequence[Mapping[str, str]]) -> dict[str, list[dict[str, Any]]]:
@@ -257,7 +258,8 @@ def national_items(csv_path: Path, reports_dir: Path, cap: int = DEFAULT_CAP) ->
     Returns:
         Items with ``id``, ``kind``, ``question``, ``doc_id`` (the expected report's file stem; None for
         ``no_inspection``), ``facts`` (aliases, any one of which is the expected fact), ``council``,
-        ``year`` and ``answerable``; ordered by kind, then as taken.
+        ``year``, ``answerable`` and ``split`` (the council's side, see ``national_split``); ordered by
+        kind, then as taken.
 
     Example:
         >>> items = national_items(Path("../shared/ofsted/judgements.csv"),
@@ -320,7 +322,7 @@ def score_national(item: Mapping[str, Any], answer: Mapping[str, Any], by: str =
         ``fact_in_answer`` (an expected alias in the answer text), ``fact_from_right_report`` (one in a
         quote, or top-3 passage, of the expected report), ``abstention`` (no-inspection items: declined),
         ``false_abstention`` (answerable items: declined), the item's ``id``, ``kind``, ``council``,
-        ``year`` and the ``first_doc`` cited.
+        ``year`` and ``split``, and the ``first_doc`` cited.
     """
     if by not in ("citations", "passages"):
         raise ValueError(f"by must be 'citations' or 'passages'; got {by!r}.")
@@ -328,6 +330,7 @@ def score_national(item: Mapping[str, Any], answer: Mapping[str, Any], by: str =
     abstained = bool(answer.get("abstained"))
     first = evidence[0][0] if evidence and not abstained else None
     row: dict[str, Any] = {key: item.get(key) for key in ("id", "kind", "council", "year")}
+    row["split"] = split_of(str(item.get("council") or ""))
     row["first_doc"] = first
     row["abstained"] = abstained
     if not item.get("answerable"):

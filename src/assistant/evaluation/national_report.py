@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation.national import METRICS
+from assistant.evaluation.national_split import ALL, DEV, HELD_OUT, SPLIT_RULE
 
 if TYPE_CHECKING:
     from assistant.evaluation.national_run import NationalResult
@@ -46,22 +47,34 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], text_columns
     return "\n".join(lines)
 
 
-def _overall_rows(result: NationalResult, labels: bool = True) -> list[list[str]]:
+SIDES = (DEV, HELD_OUT, ALL)
+
+
+def _side(summary: Mapping[str, Any], side: str) -> Mapping[str, Any]:
+    """One side's summary (``{"overall", "by_kind"}``); a summary without splits is all of it."""
+    return summary.get("splits", {}).get(side) or (summary if side == ALL else {"overall": {}, "by_kind": {}})
+
+
+def _overall_rows(result: NationalResult, labels: bool = True, sides: tuple[str, ...] = (ALL,)) -> list[list[str]]:
     names = list(result.systems)
     rows = []
     for metric in METRICS:
-        row = [LABELS[metric] if labels else metric]
-        row += [fmt(result.systems[n].summary["overall"][metric]) for n in names]
-        row.append(fmt(TARGETS.get(metric)))
-        rows.append(row)
-    rows.append(["n", *[str(result.systems[n].summary["overall"]["n"]) for n in names], ""])
+        for side in sides:
+            label = LABELS[metric] if labels else metric
+            row = [label if len(sides) == 1 else f"{label} ({side})"]
+            row += [fmt(_side(result.systems[n].summary, side)["overall"].get(metric)) for n in names]
+            row.append(fmt(TARGETS.get(metric)))
+            rows.append(row)
+    for side in sides:
+        label = "n" if len(sides) == 1 else f"n ({side})"
+        rows.append([label, *[str(_side(result.systems[n].summary, side)["overall"].get("n", 0)) for n in names], ""])
     return rows
 
 
 def render_table(result: NationalResult) -> str:
     """The overall figures as a plain-text table for the terminal."""
     header = ["national (real Ofsted reports)", *result.systems, "target"]
-    rows = [header, *_overall_rows(result, labels=False)]
+    rows = [header, *_overall_rows(result, labels=False, sides=SIDES)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              for r in rows]
@@ -70,15 +83,20 @@ def render_table(result: NationalResult) -> str:
 
 
 def _kind_rows(result: NationalResult) -> list[list[str]]:
+    """Per kind and metric: the first system (the assistant) on dev, held-out and all, then the others on
+    all (their per-side figures are in the JSON)."""
     names = list(result.systems)
-    first = result.systems[names[0]].summary["by_kind"]
+    first = result.systems[names[0]].summary
     rows = []
-    for kind, summary in first.items():
+    for kind, summary in first["by_kind"].items():
+        sides = [_side(first, side)["by_kind"].get(kind, {}) for side in SIDES]
+        n = "/".join(str(s.get("n", 0)) for s in sides)
         for metric in METRICS:
             if summary.get(metric) is None:
                 continue
-            values = [fmt(result.systems[n].summary["by_kind"].get(kind, {}).get(metric)) for n in names]
-            rows.append([KIND_LABELS.get(kind, kind), str(summary["n"]), LABELS[metric], *values])
+            values = [fmt(s.get(metric)) for s in sides]
+            values += [fmt(result.systems[x].summary["by_kind"].get(kind, {}).get(metric)) for x in names[1:]]
+            rows.append([KIND_LABELS.get(kind, kind), n, LABELS[metric], *values])
     return rows
 
 
@@ -91,8 +109,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def misses(result: NationalResult, system: str = "assistant", limit: int = MISSES) -> list[dict[str, Any]]:
-    """Up to ``limit`` items the system got wrong, spread over the kinds (round-robin), in item order.
+def misses(result: NationalResult, system: str = "assistant", limit: int = MISSES,
+           side: str | None = DEV) -> list[dict[str, Any]]:
+    """Up to ``limit`` items the system got wrong, spread over the kinds (round-robin), in item order; only
+    the dev councils' by default (held-out misses are not read when deciding what to change; None: all).
 
     An answerable item is a miss when the right report is not cited first or the fact is not quoted from
     it; a no-inspection item when the system did not decline.
@@ -100,6 +120,8 @@ def misses(result: NationalResult, system: str = "assistant", limit: int = MISSE
     run = result.systems[system]
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for item, row, answer in zip(result.items, run.rows, run.answers, strict=True):
+        if side is not None and item.get("split") != side:
+            continue
         wrong = (not row["abstention"]) if not item["answerable"] else (
             not row["right_report_first"] or row["fact_from_right_report"] is False
         )
@@ -155,15 +177,28 @@ def render_markdown(result: NationalResult) -> str:
         "whole words, case, spacing and punctuation ignored; \"requires improvement to be good\" counts as "
         "\"requires improvement\", not \"good\". The baselines never decline. No figure gates `make test`.",
         "",
+        "## Dev and held-out councils",
+        "",
+        f"The questions are split by council: {SPLIT_RULE}. "
+        f"Dev ({len(meta.get('split_councils', {}).get(DEV, []))} councils): "
+        f"{', '.join(meta.get('split_councils', {}).get(DEV, [])) or '-'}. "
+        f"Held-out ({len(meta.get('split_councils', {}).get(HELD_OUT, []))} councils): "
+        f"{', '.join(meta.get('split_councils', {}).get(HELD_OUT, [])) or '-'}. "
+        "Only dev councils' misses are read when deciding what to change; a change is kept when it helps the "
+        "held-out councils too.",
+        "",
         "## Figures",
         "",
-        _md_table(["metric", *names, "target"], _overall_rows(result)),
+        _md_table(["metric", *names, "target"], _overall_rows(result, sides=SIDES)),
         "",
         "![National evaluation](national.png)",
         "",
         "## Per kind of question",
         "",
-        _md_table(["kind", "n", "metric", *names], _kind_rows(result), text_columns=1),
+        f"n is dev/held-out/all. {names[0]} on each side, the others on all.",
+        "",
+        _md_table(["kind", "n", "metric", *(f"{names[0]} ({side})" for side in SIDES), *names[1:]],
+                  _kind_rows(result), text_columns=1),
         "",
         "## Table facts not found in the report's text",
         "",
@@ -173,7 +208,7 @@ def render_markdown(result: NationalResult) -> str:
         + ("" if not result.unverified else " " + ", ".join(f"`{i}`" for i in result.unverified[:30])
            + (" ..." if len(result.unverified) > 30 else "")),
         "",
-        f"## Examples the assistant missed (up to {MISSES}, spread over the kinds)",
+        f"## Examples the assistant missed on dev councils (up to {MISSES}, spread over the kinds)",
         "",
         _misses_md(result),
         "",
@@ -186,6 +221,7 @@ def to_jsonable(result: NationalResult) -> dict[str, Any]:
     return {
         "meta": result.meta,
         "targets": TARGETS,
+        "split_rule": SPLIT_RULE,
         "unverified": result.unverified,
         "systems": {
             name: {"summary": run.summary, "seconds": run.seconds, "rows": run.rows}

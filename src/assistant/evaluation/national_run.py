@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
 from assistant.evaluation import national
+from assistant.evaluation.national_split import SPLITS, summarise_splits
 
 if TYPE_CHECKING:
     from assistant.embedding import Embedder
@@ -75,7 +76,9 @@ def _answer_all(
 def _system(name: str, items: Sequence[Mapping[str, Any]], answers: list[dict[str, Any] | None],
             seconds: float, by: str) -> SystemRun:
     rows = national.score_all(items, answers, by)
-    return SystemRun(name, answers, rows, national.summarise(rows), seconds)
+    summary = national.summarise(rows)
+    summary["splits"] = summarise_splits(rows, national.summarise)  # dev, held-out and all, by council
+    return SystemRun(name, answers, rows, summary, seconds)
 
 
 def write_texts(index: Index, folder: Path) -> Path:
@@ -158,6 +161,7 @@ def run_national(
     meta = {
         "items": len(items),
         "councils": len({i["council"] for i in items}),
+        "split_councils": {side: sorted({i["council"] for i in items if i["split"] == side}) for side in SPLITS},
         "documents": len(documents),
         "passages": len(assistant.index.passages),
         "skipped": sorted(assistant.index.manifest.skipped),
