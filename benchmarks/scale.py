@@ -63,14 +63,19 @@ def replicate(index: Any, factor: int, seed: int = 0) -> tuple[Any, list[Any], l
                                 sha256=f"{d.sha256[:56]}{k:08d}"))
             layouts[d.doc_id + tag] = index.layout(d.doc_id).lines if index.layout(d.doc_id).lines else ()
         offset = len(sentences)
-        passages += [replace(p, passage_id=p.passage_id + tag, doc_id=p.doc_id + tag) for p in index.passages]
-        sentences += [replace(s, sentence_id=s.sentence_id + offset, passage_id=s.passage_id + tag,
+        passages += [replace(p, passage_id=_renamed(p.passage_id, tag), doc_id=p.doc_id + tag) for p in index.passages]
+        sentences += [replace(s, sentence_id=s.sentence_id + offset, passage_id=_renamed(s.passage_id, tag),
                               doc_id=s.doc_id + tag) for s in index.sentences]
         for vectors, out in ((index.passage_vectors, pv), (index.sentence_vectors, sv)):
             noisy = vectors if k == 0 else vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
             out.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
     loaded = CorpusLoad(documents=tuple(docs), warnings=(), layouts=layouts, extracted={})
     return loaded, passages, sentences, np.vstack(pv), np.vstack(sv)
+
+
+def _renamed(passage_id: str, tag: str) -> str:
+    doc, number = passage_id.rsplit("#", 1)
+    return f"{doc}{tag}#{number}"
 
 
 def one_scale(factor: int, items: list[dict[str, Any]], embed_rate: float, read_rate: float) -> None:
