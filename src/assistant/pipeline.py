@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import compare
 from assistant.answer import (
     INSTRUCTIONS_IGNORED,
     Evidence,
@@ -163,7 +164,12 @@ class Assistant:
             ranked = self._by_best_sentence(ranked, query)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(s) for s in ranked[: self.settings.top_k])
-        answer_md, citations, abstained, related = summarised or self._answer(query, ranked, passages, allowed)
+        comparing = compare.plan(standalone, scope, self.stats.areas, allowed)  # one block per report
+        if comparing is not None:
+            answer_md, citations, abstained, related = compare.answer_by_report(
+                self, comparing, self._query(comparing.aspect), passages, allowed)
+        else:
+            answer_md, citations, abstained, related = summarised or self._answer(query, ranked, passages, allowed)
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"
         done = time.perf_counter()

@@ -1,0 +1,212 @@
+"""Comparisons across councils and over time: one block per report.
+
+"How did Kent and Surrey compare on care leavers?" or "How has Barnet's overall judgement changed since
+2017?" is answered report by report: each report the question's scope selects (``scope.question_scope``) is
+searched on its own for the question's aspect (the question without its place and time words), and the
+answer gives one block per report, grouped by council and oldest first within a council, each quote cited.
+A report where nothing answers the aspect gets a block saying so rather than the nearest unrelated quote.
+No place name is written here: areas come from the collection's own metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from assistant.answer import (
+    Evidence,
+    abstention,
+    answering_quotes,
+    complete_lead_ins,
+    compose,
+    select_quotes,
+    source_label,
+    unanswered_reason,
+)
+from assistant.answer_types import STRICT_TYPES, answer_type
+from assistant.questions import off_subject_words, question_shape
+from assistant.scope import Scope, without_scope_words
+from assistant.search_text import alternatives, subject_terms, terms
+from assistant.text import human_date
+from assistant.types import Citation, Document, RetrievedPassage
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant, _Query
+
+#: Most reports given a block of their own; the rest are named as left out.
+MAX_REPORTS = 8
+
+# Time words the scope already applied: "since 2017", "in 2019 and 2023", "between 2018 and 2022", "over time".
+_TIME = re.compile(
+    r"\b(?:(?:since|after|from|in|between|before|until|to|and|of|during)\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:over (?:the )?(?:time|years)|over the last \w+ years?|then and now|across (?:the )?years)\b",
+    re.IGNORECASE,
+)
+# Words that only say a question asks about a change or compares, not what about: searched for, they
+# would lean the quotes toward sentences about any change ("changes of workers").
+_CHANGING = (
+    r"compare[sd]?|comparing|comparison|chang(?:e|ed|es|ing)|differ(?:s|ed|ent|ence|ences)?|evolv\w*|"
+    r"progress(?:ed)?|versus|vs|trend|each|both|between|moved?|developed|shifted|improved or \w+"
+)
+_CHANGE = re.compile(rf"\b(?:{_CHANGING})\b", re.IGNORECASE)
+_ASKING = re.compile(
+    rf"\b(?:{_CHANGING}|how|what|did|does|do|has|have|had|is|was|were|are|"
+    r"the|a|an|on|in|for|about|of|and|or|with|to|say|said|says|find|found|their|its|council'?s?|reports?|"
+    r"inspections?|ofsted|there|been|any|other|one|another|them|they|it)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The reports a comparison answers from, in the order of its blocks, and those left out."""
+
+    aspect: str  # the question without its place and time words: what each report is searched for
+    topic: str  # the aspect's subject words, for "says nothing quotable about ..."
+    reports: tuple[Document, ...]
+    headings: Mapping[str, str]  # per report: the name of its area, as the collection mostly writes it
+    left_out: tuple[Document, ...] = ()
+
+
+def aspect_of(question: str, scope: Scope) -> str:
+    """The question without the places and times its scope applied, so that no report's quotes lean
+    toward sentences naming them ("How has Barnet's overall judgement changed since 2017?" -> "How has
+    overall judgement changed?").
+
+    >>> aspect_of("How has Barnet's overall judgement changed since 2017?", Scope(("barnet",), frozenset()))
+    'How has overall judgement?'
+    """
+    text = _CHANGE.sub(" ", _TIME.sub(" ", without_scope_words(question, scope)))
+    return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,")
+
+
+def topic_of(aspect: str) -> str:
+    """The aspect's subject words, in its order: "How has overall judgement changed?" -> "overall judgement".
+
+    >>> topic_of("How did and compare on care leavers?")
+    'care leavers'
+    """
+    words = [w for w in re.findall(r"[\w'’-]+", aspect) if not _ASKING.fullmatch(w)]
+    return " ".join(words) or "this question"
+
+
+def plan(
+    question: str, scope: Scope, areas: Mapping[str, list[Document]], allowed: set[str] | None,
+    limit: int = MAX_REPORTS,
+) -> Plan | None:
+    """The reports to answer from one by one, or None when the question is not such a comparison.
+
+    It is one when the scope selects reports of two or more areas, or two or more reports of one area and
+    the question asks about a change or a comparison (``question_shape``). Beyond ``limit`` reports, each
+    area keeps its newest first, in turn, and the older ones are left out.
+    """
+    if scope.doc_ids is None or not scope.areas:
+        return None
+    chosen = scope.doc_ids if allowed is None else scope.doc_ids & allowed
+    named = sorted(scope.areas, key=lambda name: _position(question, name))  # as the question names them
+    by_area = {name: [d for d in areas.get(name, []) if d.doc_id in chosen] for name in named}
+    by_area = {name: docs for name, docs in by_area.items() if docs}
+    total = sum(len(docs) for docs in by_area.values())
+    if len(by_area) < 2 and not (total >= 2 and question_shape(question)[0]):
+        return None
+    kept: set[str] = set()
+    newest_first = {name: list(reversed(docs)) for name, docs in by_area.items()}
+    while len(kept) < min(limit, total):
+        for docs in newest_first.values():
+            if docs and len(kept) < limit:
+                kept.add(docs.pop(0).doc_id)
+    ordered = [d for docs in by_area.values() for d in docs]  # by area as named, oldest first within
+    aspect = aspect_of(question, scope)
+    headings = {d.doc_id: _heading(docs) for docs in by_area.values() for d in docs}
+    return Plan(aspect, topic_of(aspect), tuple(d for d in ordered if d.doc_id in kept), headings,
+                tuple(d for d in ordered if d.doc_id not in kept))
+
+
+def _position(question: str, name: str) -> int:
+    at = re.sub(r"[^\w' -]+", " ", question.replace("’", "'")).lower().find(name.split()[0])
+    return at if at >= 0 else len(question)
+
+
+def _heading(docs: Sequence[Document]) -> str:
+    """An area's name as most of its reports write it (the longest of those written as often)."""
+    names = [d.area for d in docs if d.area]
+    return max(names, key=lambda n: (names.count(n), len(n))) if names else ""
+
+
+def blocks(
+    plan: Plan, quotes_in: Callable[[str], Sequence[Evidence]], documents: dict[str, Document]
+) -> tuple[str, tuple[Citation, ...]]:
+    """The answer's Markdown and citations: per area a heading, then per report (oldest first) its quotes
+    as ``compose`` writes them, or a line saying it has nothing quotable on the topic. ``quotes_in``: the
+    quotes of one report (by id) on the plan's aspect, [] when it has none that answer it."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    area = None
+    for doc in plan.reports:
+        if plan.headings.get(doc.doc_id) != area:
+            area = plan.headings.get(doc.doc_id)
+            lines.append(f"### {area or 'Other reports'}")
+        chosen = list(quotes_in(doc.doc_id))
+        if not chosen:
+            lines.append(f"{source_label(doc)}: The {_year(doc)} report says nothing quotable about {plan.topic}.")
+            continue
+        text, cited = compose(plan.aspect, chosen, documents, False)
+        offset = len(citations)
+        text = _renumbered(text, offset)
+        citations += [replace(c, n=c.n + offset) for c in cited]
+        lines.append(text)
+    if plan.left_out:
+        listed = "; ".join(f"{d.area or d.publisher} ({human_date(d.date)})" for d in plan.left_out)
+        lines.append(f"_{len(plan.left_out)} older report(s) left out to keep the answer short: {listed}._")
+    return "\n\n".join(lines), tuple(citations)
+
+
+def _renumbered(text: str, offset: int) -> str:
+    """``compose``'s Markdown with each quote's ``[n]`` moved on by ``offset``."""
+    return re.sub(r"(” \[)(\d+)(\])", lambda m: f"{m.group(1)}{int(m.group(2)) + offset}{m.group(3)}", text)
+
+
+def _year(doc: Document) -> str:
+    return (doc.date or "")[:4] or "undated"
+
+
+def answer_by_report(
+    assistant: Assistant, plan: Plan, query: _Query, related: tuple[RetrievedPassage, ...],
+    searched: set[str] | None,
+) -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
+    """The answer (Markdown, citations, whether it abstained, "possibly related" passages) from each of the
+    plan's reports on its own; ``query``: the plan's aspect as a query. It abstains only when no report
+    has anything to quote."""
+    found = {doc.doc_id: report_quotes(assistant, query, doc.doc_id) for doc in plan.reports}
+    if not any(found.values()):
+        reason = f"None of the {len(plan.reports)} selected reports says anything quotable about {plan.topic}."
+        shown = related[: assistant.settings.related_passages]
+        return abstention(assistant.index.documents, shown, reason, searched), (), True, shown
+    text, citations = blocks(plan, lambda d: found[d], assistant.index.documents)
+    return text, citations, False, ()
+
+
+def report_quotes(assistant: Assistant, query: _Query, doc_id: str) -> list[Evidence]:
+    """The quotes of one report that answer the query, as an ordinary question restricted to that report
+    would quote them; [] when its best sentences do not answer it (no quote rather than an unrelated one)."""
+    a, s, stats = assistant, assistant.settings, assistant.stats
+    ranked = a._by_best_sentence(a._prefer_answer_type(a._search(query, {doc_id}), query.asked), query)
+    question_terms = terms(query.standalone)
+    synonyms = alternatives(query.standalone)
+    evidence = a._evidence(ranked[: s.answer_passages], query.vector, subject_terms(question_terms),
+                           query.standalone, query.asked)
+    if not evidence or not a._supported(evidence, subject_terms(question_terms), synonyms):
+        return []
+    vectors = {e.sentence.sentence_id: a.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
+    chosen = select_quotes(evidence, vectors, s.max_quotes)
+    if unanswered_reason(query.asked, chosen):
+        return []
+    chosen = answering_quotes(query.asked, chosen, False, single=True)
+    items = 1 if answer_type(query.asked) in STRICT_TYPES else s.max_quotes
+    chosen = complete_lead_ins(chosen, stats.following, items)
+    quoted = set().union(*(stats.passage_terms[stats.passage_positions[e.passage.passage_id]] for e in chosen))
+    if off_subject_words(query.asked, quoted, stats.sorted_terms, synonyms):
+        return []
+    return chosen
