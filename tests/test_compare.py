@@ -119,3 +119,14 @@ def test_the_aspect_drops_place_time_and_change_words() -> None:
     scope = Scope(("barnet",), frozenset())
     assert aspect_of("How has Barnet's overall judgement changed since 2017?", scope) == "How has overall judgement?"
     assert topic_of(aspect_of("How did Barnet compare on care leavers between 2018 and 2022?", scope)) == "care leavers"
+
+
+def test_the_topic_keeps_the_words_between_its_subject_words_and_no_subject_means_the_headline_judgement() -> None:
+    scope = Scope(("eastshire",), frozenset())
+    assert topic_of(aspect_of("How did Eastshire's judgement for care leavers change over time?", scope)) == (
+        "judgement for care leavers")
+    docs = {d.doc_id: d for d in _docs("Eastshire", range(2017, 2019)) + _docs("Westshire", range(2018, 2019))}
+    areas = areas_of(docs)
+    chosen = plan("How did Eastshire and Westshire compare?", question_scope("Eastshire and Westshire", areas),
+                  areas, None)
+    assert chosen is not None and "overall" in chosen.aspect and chosen.topic

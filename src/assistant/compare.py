@@ -25,7 +25,7 @@ from assistant.answer import (
     source_label,
     unanswered_reason,
 )
-from assistant.answer_types import STRICT_TYPES, answer_type
+from assistant.answer_types import STRICT_TYPES, answer_type, grades_in
 from assistant.questions import off_subject_words, question_shape
 from assistant.scope import Scope, without_scope_words
 from assistant.search_text import alternatives, subject_terms, terms
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 #: Most reports given a block of their own; the rest are named as left out.
 MAX_REPORTS = 8
+
+#: What a comparison naming no subject is about: the inspection's headline judgement, as (aspect, topic).
+OVERALL = ("What was the overall effectiveness judgement?", "the overall effectiveness judgement")
 
 # Time words the scope already applied: "since 2017", "in 2019 and 2023", "between 2018 and 2022", "over time".
 _TIME = re.compile(
@@ -88,8 +91,9 @@ def topic_of(aspect: str) -> str:
     >>> topic_of("How did and compare on care leavers?")
     'care leavers'
     """
-    words = [w for w in re.findall(r"[\w'’-]+", aspect) if not _ASKING.fullmatch(w)]
-    return " ".join(words) or "this question"
+    words = re.findall(r"[\w'’-]+", aspect)
+    subject = [i for i, w in enumerate(words) if not _ASKING.fullmatch(w)]
+    return " ".join(words[subject[0] : subject[-1] + 1]) if subject else ""
 
 
 def plan(
@@ -120,7 +124,10 @@ def plan(
     ordered = [d for docs in by_area.values() for d in docs]  # by area as named, oldest first within
     aspect = aspect_of(question, scope)
     headings = {d.doc_id: _heading(docs) for docs in by_area.values() for d in docs}
-    return Plan(aspect, topic_of(aspect), tuple(d for d in ordered if d.doc_id in kept), headings,
+    topic = topic_of(aspect)
+    if not topic:  # "How did Eastshire and Westshire compare?": each report's headline judgement
+        aspect, topic = OVERALL
+    return Plan(aspect, topic, tuple(d for d in ordered if d.doc_id in kept), headings,
                 tuple(d for d in ordered if d.doc_id not in kept))
 
 
@@ -150,7 +157,8 @@ def blocks(
             lines.append(f"### {area or 'Other reports'}")
         chosen = list(quotes_in(doc.doc_id))
         if not chosen:
-            lines.append(f"{source_label(doc)}: The {_year(doc)} report says nothing quotable about {plan.topic}.")
+            lines.append(f"{source_label(doc)}: The {_year(doc)} report says nothing quotable about "
+                         f"{plan.topic}.")
             continue
         text, cited = compose(plan.aspect, chosen, documents, False)
         offset = len(citations)
@@ -181,7 +189,8 @@ def answer_by_report(
     has anything to quote."""
     found = {doc.doc_id: report_quotes(assistant, query, doc.doc_id) for doc in plan.reports}
     if not any(found.values()):
-        reason = f"None of the {len(plan.reports)} selected reports says anything quotable about {plan.topic}."
+        reason = (f"None of the {len(plan.reports)} selected reports says anything quotable about "
+                  f"{plan.topic}.")
         shown = related[: assistant.settings.related_passages]
         return abstention(assistant.index.documents, shown, reason, searched), (), True, shown
     text, citations = blocks(plan, lambda d: found[d], assistant.index.documents)
@@ -197,6 +206,8 @@ def report_quotes(assistant: Assistant, query: _Query, doc_id: str) -> list[Evid
     synonyms = alternatives(query.standalone)
     evidence = a._evidence(ranked[: s.answer_passages], query.vector, subject_terms(question_terms),
                            query.standalone, query.asked)
+    if answer_type(query.asked) == "grade":  # a judgement is quoted where a report states one, or not at all
+        evidence = [e for e in evidence if grades_in(e.sentence.text)]
     if not evidence or not a._supported(evidence, subject_terms(question_terms), synonyms):
         return []
     vectors = {e.sentence.sentence_id: a.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
@@ -210,3 +221,4 @@ def report_quotes(assistant: Assistant, query: _Query, doc_id: str) -> list[Evid
     if off_subject_words(query.asked, quoted, stats.sorted_terms, synonyms):
         return []
     return chosen
+
