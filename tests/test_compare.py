@@ -130,3 +130,10 @@ def test_the_topic_keeps_the_words_between_its_subject_words_and_no_subject_mean
     chosen = plan("How did Eastshire and Westshire compare?", question_scope("Eastshire and Westshire", areas),
                   areas, None)
     assert chosen is not None and "overall" in chosen.aspect and chosen.topic
+
+
+def test_a_named_council_with_no_report_for_the_year_says_so(assistant: Assistant) -> None:
+    answer = assistant.ask("How did Westshire and Northshire compare on care leavers in 2023?")
+    assert {c.doc_id for c in answer.citations} == {"west-2023"}
+    assert "### Northshire Council\n\nNone of its reports is from the time the question names" in answer.answer
+    assert "reports from 2022" in answer.answer

@@ -71,6 +71,7 @@ class Plan:
     reports: tuple[Document, ...]
     headings: Mapping[str, str]  # per report: the name of its area, as the collection mostly writes it
     left_out: tuple[Document, ...] = ()
+    absent: tuple[str, ...] = ()  # a line for each named area with no report selected
 
 
 def aspect_of(question: str, scope: Scope) -> str:
@@ -111,9 +112,10 @@ def plan(
     chosen = scope.doc_ids if allowed is None else scope.doc_ids & allowed
     named = sorted(scope.areas, key=lambda name: _position(question, name))  # as the question names them
     by_area = {name: [d for d in areas.get(name, []) if d.doc_id in chosen] for name in named}
+    absent = tuple(_absent(areas[name]) for name, docs in by_area.items() if not docs and areas.get(name))
     by_area = {name: docs for name, docs in by_area.items() if docs}
     total = sum(len(docs) for docs in by_area.values())
-    if len(by_area) < 2 and not (total >= 2 and question_shape(question)[0]):
+    if not total or (len(by_area) + len(absent) < 2 and not (total >= 2 and question_shape(question)[0])):
         return None
     kept: set[str] = set()
     newest_first = {name: list(reversed(docs)) for name, docs in by_area.items()}
@@ -128,7 +130,15 @@ def plan(
     if not topic:  # "How did Eastshire and Westshire compare?": each report's headline judgement
         aspect, topic = OVERALL
     return Plan(aspect, topic, tuple(d for d in ordered if d.doc_id in kept), headings,
-                tuple(d for d in ordered if d.doc_id not in kept))
+                tuple(d for d in ordered if d.doc_id not in kept), absent)
+
+
+def _absent(docs: Sequence[Document]) -> str:
+    """A line for a named area none of whose reports the question's time words (or the filters) select."""
+    years = sorted({(d.date or "")[:4] for d in docs if d.date})
+    has = f"reports from {', '.join(years)}" if years else "undated reports"
+    return (f"### {_heading(docs)}\n\nNone of its reports is from the time the question names (the collection "
+            f"has {has}).")
 
 
 def _position(question: str, name: str) -> int:
@@ -165,6 +175,7 @@ def blocks(
         text = _renumbered(text, offset)
         citations += [replace(c, n=c.n + offset) for c in cited]
         lines.append(text)
+    lines += plan.absent
     if plan.left_out:
         listed = "; ".join(f"{d.area or d.publisher} ({human_date(d.date)})" for d in plan.left_out)
         lines.append(f"_{len(plan.left_out)} older report(s) left out to keep the answer short: {listed}._")
