@@ -133,12 +133,17 @@ def plan(
                 tuple(d for d in ordered if d.doc_id not in kept), absent)
 
 
+def area_heading(area: str) -> str:
+    """The line above an area's blocks: its name in bold, on its own (a Word briefing keeps only bold)."""
+    return f"**{area}**"
+
+
 def _absent(docs: Sequence[Document]) -> str:
     """A line for a named area none of whose reports the question's time words (or the filters) select."""
     years = sorted({(d.date or "")[:4] for d in docs if d.date})
     has = f"reports from {', '.join(years)}" if years else "undated reports"
-    return (f"### {_heading(docs)}\n\nNone of its reports is from the time the question names (the collection "
-            f"has {has}).")
+    return (f"{area_heading(_heading(docs))}\n\nNone of its reports is from the time the question names "
+            f"(the collection has {has}).")
 
 
 def _position(question: str, name: str) -> int:
@@ -164,7 +169,7 @@ def blocks(
     for doc in plan.reports:
         if plan.headings.get(doc.doc_id) != area:
             area = plan.headings.get(doc.doc_id)
-            lines.append(f"### {area or 'Other reports'}")
+            lines.append(area_heading(area or "Other reports"))
         chosen = list(quotes_in(doc.doc_id))
         if not chosen:
             lines.append(f"{source_label(doc)}: The {_year(doc)} report says nothing quotable about "
