@@ -38,6 +38,7 @@ def test_the_bundled_pack_loads_with_its_tables() -> None:
     assert not {"over", "under", "after", "before"} & pack.stopwords  # they bound figures and dates
     assert pack.grades == ("outstanding", "good", "requires improvement", "inadequate")
     assert pack.grade_long_forms == {"requires improvement": "requires improvement to be good"}
+    assert {"judged", "rated", "judgement", "judgment"} <= set(pack.judging_words)
     assert set(pack.overview_headings) == {"recommendations", "conclusions", "findings"}
     assert {"compare", "versus"} <= set(pack.comparing_words) and "findings" in pack.overview_words
     assert pack.phrases["we care for"] == "looked after children in care"

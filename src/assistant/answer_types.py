@@ -109,8 +109,8 @@ _TIME_IN_TEXT = re.compile(
 )
 
 
-# Words that introduce an inspection judgement ("judged", "rated", "the grade").
-_JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
+# Words that introduce an inspection judgement ("judged", "rated", "the grade"), from the domain pack.
+_JUDGING = "|".join(re.escape(w) for w in default_pack().judging_words)
 # "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
 _GRADE_QUESTION = re.compile(
     rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b|"

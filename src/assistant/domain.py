@@ -41,6 +41,7 @@ class DomainPack:
     label_words: Mapping[str, str]
     grades: tuple[str, ...]
     grade_long_forms: Mapping[str, str]
+    judging_words: tuple[str, ...]
     overview_headings: Mapping[str, tuple[tuple[str, ...], ...]]
     path: str = ""
 
@@ -149,6 +150,7 @@ def load_pack(path: str | Path | None = None) -> DomainPack:
         label_words=r.table("asking.label_words"),
         grades=tuple(g.lower() for g in grades),
         grade_long_forms={k.lower(): v.lower() for k, v in long_forms.items()},
+        judging_words=r.words("grades.judging_words"),
         overview_headings=headings,
         path=str(file),
     )
