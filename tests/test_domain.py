@@ -43,6 +43,8 @@ def test_the_bundled_pack_loads_with_its_tables() -> None:
     assert {"compare", "versus"} <= set(pack.comparing_words) and "findings" in pack.overview_words
     assert pack.phrases["we care for"] == "looked after children in care"
     assert pack.label_words["date"] == "date dates"
+    with pytest.raises(TypeError):
+        pack.glossary["cla"] = "changed"  # type: ignore[index]  # read-only
     # The modules read the pack: their names are the pack's values.
     assert dict(pack.glossary) == GLOSSARY
 

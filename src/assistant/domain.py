@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from assistant.errors import AssistantError
@@ -27,7 +28,7 @@ class DomainPackError(AssistantError):
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: the pack is a cache key
 class DomainPack:
-    """One field's vocabulary; see the bundled pack's comments for what each table is for."""
+    """One field's vocabulary, read-only; see the bundled pack's comments for what each table is for."""
 
     name: str
     version: int
@@ -91,13 +92,13 @@ class _Reader:
             raise self.fail(key, "a list of non-empty strings")
         return tuple(value)
 
-    def table(self, key: str) -> dict[str, str]:
+    def table(self, key: str) -> Mapping[str, str]:
         value = self.get(key)
         if not isinstance(value, Mapping) or not all(isinstance(v, str) and v.strip() for v in value.values()):
             raise self.fail(key, "a table of non-empty strings")
-        return dict(value)
+        return MappingProxyType(dict(value))
 
-    def groups(self, key: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    def groups(self, key: str) -> Mapping[str, tuple[tuple[str, ...], ...]]:
         value = self.get(key)
         if not isinstance(value, Mapping):
             raise self.fail(key, "a table of lists of lists of strings")
@@ -109,7 +110,7 @@ class _Reader:
             if not ok:
                 raise self.fail(f"{key}.{name}", "a list of lists of non-empty strings")
             out[name] = tuple(tuple(g) for g in groups)
-        return out
+        return MappingProxyType(out)
 
 
 def load_pack(path: str | Path | None = None) -> DomainPack:
@@ -142,14 +143,14 @@ def load_pack(path: str | Path | None = None) -> DomainPack:
         version=version,
         function_words=r.words("stopwords.function_words"),
         asking_words=r.words("stopwords.asking_words"),
-        glossary={k.lower(): v for k, v in r.table("glossary").items()},
+        glossary=MappingProxyType({k.lower(): v for k, v in r.table("glossary").items()}),
         capitals_only=frozenset(w.lower() for w in r.words("glossary_rules.capitals_only")),
         phrases=r.table("glossary_rules.phrases"),
         comparing_words=r.words("asking.comparing"),
         overview_words=r.words("asking.overview"),
         label_words=r.table("asking.label_words"),
         grades=tuple(g.lower() for g in grades),
-        grade_long_forms={k.lower(): v.lower() for k, v in long_forms.items()},
+        grade_long_forms=MappingProxyType({k.lower(): v.lower() for k, v in long_forms.items()}),
         judging_words=r.words("grades.judging_words"),
         overview_headings=headings,
         path=str(file),
