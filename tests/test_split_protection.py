@@ -7,9 +7,10 @@ Three checks, all fast and offline (no model, no index):
    always deliberate and visible in review (and needs a line in eval/README.md's log).
 2. No wording of a test question is copied into the code: no run of five consecutive words of a test
    question (or of its conversation history) appears anywhere in src/assistant/ (code, comments,
-   docstrings, examples), unless the reports themselves or a tune question contain the same run.
+   docstrings, examples, the domain packs' TOML), unless the reports themselves or a tune question contain the same run.
 3. No rule is written from a test question: a rule of the answering modules (a module-level regular
-   expression, or an entry of a module-level word list or glossary) that matches some test question but
+   expression, or an entry of a module-level word list or glossary, including the domain pack's glossary
+   and stopwords, which search_text names as GLOSSARY and _QUESTION_WORDS) that matches some test question but
    no tune question is listed in KNOWN_TEST_ONLY_RULES below with the reason it is not fitted to the test
    split. A new such rule fails; so does a listed one that no longer matches (the list is kept exact).
 
@@ -167,7 +168,8 @@ def copied_wording(
 
 
 def _code() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SRC_DIR.rglob("*.py")))
+    files = sorted(SRC_DIR.rglob("*.py")) + sorted(SRC_DIR.glob("data/domains/*.toml"))  # the domain packs too
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
 def test_no_test_question_wording_in_the_code() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from assistant.domain import default_pack
 from assistant.text import MONTHS
 
 _WHEN = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat (?:(?:was|were|is|are) the )?(?:date|year|month|day|time)s?\b|\bhow long ago\b|\bwhich (?:year|month)\b", re.I)  # noqa: E501
@@ -108,8 +109,8 @@ _TIME_IN_TEXT = re.compile(
 )
 
 
-# Words that introduce an inspection judgement ("judged", "rated", "the grade").
-_JUDGING = r"judged|rated|graded|grade[sd]?|rating|judgements?|judgments?"
+# Words that introduce an inspection judgement ("judged", "rated", "the grade"), from the domain pack.
+_JUDGING = "|".join(re.escape(w) for w in default_pack().judging_words)
 # "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
 _GRADE_QUESTION = re.compile(
     rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b|"
@@ -184,11 +185,20 @@ def has_answer_type(text: str, kind: str | None) -> bool:
     return True
 
 
-# Ofsted's four-point scale, the vocabulary of every inspection judgement.
-_GRADE = r"outstanding|good|requires improvement(?: to be good)?|inadequate"
+def _grade_pattern(grade: str) -> str:
+    """A grade of the domain pack's scale as a pattern, with its long form if it has one."""
+    long = default_pack().grade_long_forms.get(grade, grade)
+    return re.escape(grade) + (f"(?:{re.escape(long[len(grade):])})?" if long != grade else "")
+
+
+# The inspectorate's grade scale (Ofsted's four points), from the domain pack: each grade, its long form
+# matching as the grade ("requires improvement( to be good)"); the one-word grades also name a judgement
+# before its noun ("an outstanding rating").
+_GRADE = "|".join(_grade_pattern(g) for g in default_pack().grades)
+_ONE_WORD_GRADE = "|".join(g for g in default_pack().grades if " " not in g)
 _GRADE_ASSERTED = re.compile(
     rf"\b(?:{_JUDGING}|found to be|deemed)\b"
-    rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b(outstanding|good|inadequate)\s+"
+    rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b({_ONE_WORD_GRADE})\s+"
     rf"(?:rating|grade|judgements?|judgments?|overall)\b",
     re.I,
 )
@@ -202,8 +212,10 @@ _GRADE_IN_TEXT = re.compile(
 
 
 def _grade(phrase: str) -> str:
+    """A grade as written, as its name on the scale ("Requires improvement to be good" -> "requires
+    improvement")."""
     phrase = phrase.lower()
-    return "requires improvement" if phrase.startswith("requires improvement") else phrase
+    return next((g for g in default_pack().grade_long_forms if phrase.startswith(g)), phrase)
 
 
 def asserted_grades(question: str) -> set[str]:
@@ -300,7 +312,7 @@ _LABELLED = re.compile(r"^([^:\t\n]{2,100}?)[ \t]*:[ \t]*(\S[^\n]*)$")
 _LABEL_WORDS, _VALUE_WORDS = 12, 14
 # The words a question asks for a kind of fact by, as labels name it: "when" asks for a label's "dates", a
 # judgement question for its "grade".
-_KIND_WORDS = {"date": "date dates", "grade": "judgement grade"}
+_KIND_WORDS = dict(default_pack().label_words)
 _GRADE_VALUE = re.compile(rf"(?:{_GRADE})\b", re.I)  # a grade as a label's whole value: "...: requires improvement"
 
 

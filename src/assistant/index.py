@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.cleaning import clean_document_text
 from assistant.corpus import CorpusLoad, Extracted, load_corpus
+from assistant.domain import default_pack
 from assistant.embedding import Embedder
 from assistant.errors import IndexStoreError
 from assistant.layout import NO_PAGES, PageLayout
@@ -172,6 +173,7 @@ def build_index(
         build_seconds=round(time.perf_counter() - started, 2),
         skipped={s.filename: {"sha256": s.sha256, "reason": s.reason} for s in loaded.skipped},
         extraction_version=EXTRACTION_VERSION,
+        domain_pack=default_pack().label,
         work={
             "read_seconds": round(read_s, 2),
             "split_seconds": round(split_s, 2),

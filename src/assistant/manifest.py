@@ -1,6 +1,6 @@
 """The index folder's self-description: ``manifest.json`` records the format version, model, dimension,
-splitter settings and every corpus file's sha256, so that a mismatch with the corpus or the settings is
-found and explained (``stale_reason``) before anything is served, and without loading a model.
+splitter settings, domain pack and every corpus file's sha256, so that a mismatch with the corpus or the
+settings is found and explained (``stale_reason``) before anything is served, and without loading a model.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.corpus import CATALOG
+from assistant.domain import default_pack
 from assistant.errors import IndexStoreError
 from assistant.loaders import EXTRACTION_VERSION
 from assistant.passages import SplitterSettings
@@ -40,6 +41,9 @@ class Manifest:
     work: dict[str, float] = field(default_factory=dict)
     """Where the build's time went (seconds reading, splitting, embedding) and how much it did afresh
     (files read, texts embedded) or reused from the previous index."""
+    domain_pack: str = ""
+    """The domain pack the index was built with, as ``name@version`` (its stopwords decide the keyword
+    index's terms); "" in a manifest written before packs were recorded: unknown, not a reason to rebuild."""
 
     @property
     def index_version(self) -> str:
@@ -83,9 +87,11 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 
 def stale_reason(
-    index_dir: Path, corpus_dir: Path | None, embedder_name: str, splitter: SplitterSettings
+    index_dir: Path, corpus_dir: Path | None, embedder_name: str, splitter: SplitterSettings,
+    domain_pack: str | None = None,
 ) -> str | None:
-    """Why the index at ``index_dir`` cannot serve this corpus and these settings, or None if it can."""
+    """Why the index at ``index_dir`` cannot serve this corpus and these settings, or None if it can.
+    ``domain_pack``: the pack the assistant reads with, as ``name@version`` (default: the bundled pack's)."""
     try:
         manifest = read_manifest(index_dir)
     except IndexStoreError as exc:
@@ -99,6 +105,9 @@ def stale_reason(
                 f"them as {EXTRACTION_VERSION}")
     if manifest.splitter != asdict(splitter):
         return f"splitter settings changed ({manifest.splitter} -> {asdict(splitter)})"
+    pack = domain_pack if domain_pack is not None else default_pack().label
+    if manifest.domain_pack and manifest.domain_pack != pack:
+        return f"the domain pack changed ({manifest.domain_pack} -> {pack})"
     if corpus_dir is not None:
         files, catalog = corpus_fingerprint(corpus_dir)
         # Files skipped at build time (empty, binary) are not in the manifest; compare only files that

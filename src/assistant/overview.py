@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from assistant.answer_types import answer_type
+from assistant.domain import default_pack
 from assistant.search_text import terms
 from assistant.types import Passage, Sentence
 
@@ -25,17 +26,20 @@ _FINDINGS = re.compile(
 )
 _CONCLUSIONS = re.compile(r"\bconclu\w*", re.I)
 _RECOMMENDATIONS = re.compile(r"\brecommend\w*|\bnext steps?\b", re.I)
-_ASKING = "find found finding findings summary summarise summarize summarised summarising key main overall " \
-          "outcome outcomes result results highlight highlights conclude concluded conclusion conclusions " \
-          "recommend recommended recommending recommends recommendation recommendations next step steps"
+_ASKING = " ".join(default_pack().overview_words)
+
+
+def _heading_pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """Heading words as one pattern: whole words, case aside; a trailing "*" allows any ending."""
+    parts = (re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words)
+    return re.compile(rf"\b(?:{'|'.join(parts)})\b", re.I)
+
 
 # The headings of the sections that hold a report's overview, by what the question asks for, most fitting
-# first: "What did the commissioner conclude?" reads the conclusions before the summary.
+# first (from the domain pack): "What did the commissioner conclude?" reads the conclusions before the summary.
 _SECTIONS = {
-    "recommendations": [re.compile(r"\brecommend\w*|\bnext steps\b", re.I)],
-    "conclusions": [re.compile(r"\bconclu\w*", re.I), re.compile(r"\bsummary\b", re.I)],
-    "findings": [re.compile(r"\bsummary\b|\boverview\b|\bfindings\b", re.I), re.compile(r"\bintroduction\b", re.I),
-                 re.compile(r"\bconclu\w*|\bjudgements?\b", re.I)],
+    wanted: [_heading_pattern(group) for group in groups]
+    for wanted, groups in default_pack().overview_headings.items()
 }
 # A passage that announces the document's own summary of its findings, whatever its section is called:
 # "The Ofsted report is attached at Appendix 1 but key findings are summarised as follows:".

@@ -1,4 +1,4 @@
-"""Words as the keyword index sees them: tokenising, stemming, and the children's-services glossary.
+"""Words as the keyword index sees them: tokenising, stemming, and the domain pack's glossary and stopwords.
 
 Both the BM25 index and the answer's coverage check use ``terms``, so a word counts the same everywhere.
 """
@@ -9,67 +9,20 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-# Plain-English expansions of the sector's abbreviations and euphemisms, added to a question so that
-# "CLA" finds "children in care" and "children we care for" finds "looked after". General vocabulary,
-# not tuned to any question.
-GLOSSARY: dict[str, str] = {
-    "cla": "children looked after in care",
-    "lac": "looked after children in care",
-    "cin": "children in need",
-    "cp": "child protection",
-    "cpp": "child protection plan",
-    "ilacs": "inspection of local authority children's services",
-    "lado": "local authority designated officer allegations",
-    "camhs": "child and adolescent mental health services",
-    "pep": "personal education plan",
-    "uasc": "unaccompanied asylum seeking children",
-    "iha": "initial health assessment",
-    "rhi": "return home interview missing",
-    "dcs": "director of children's services",
-    "send": "special educational needs and disabilities",
-    "dfe": "department for education",
-    "hmi": "her majesty's inspectors",
-    "wscc": "west sussex county council",
-    "hcc": "hampshire county council",
-    "mash": "multi-agency safeguarding hub front door",
-    "nqsw": "newly qualified social workers",
-    "asye": "assessed and supported year in employment newly qualified",
-    "ehcp": "education health and care plan",
-    "cared": "looked after children in care",
-    "carers": "foster carers fostering",
-    "fostering": "foster carers",
-    "inspection": "ofsted inspection",
-    "inspectors": "ofsted inspectors",
-    "judgement": "judged rating grade",
-    "rating": "judgement judged grade",
-    "rated": "judged judgement grade",
-    "judged": "judgement grade rating",
-    "judge": "judgement grade rating",
-    "inspected": "inspection ofsted",
-    "led": "lead",
-    "graded": "judgement judged grade",
-    "grade": "judgement judged",
-    "cost": "£ million investment funding budget spend",
-    "money": "£ million investment funding budget",
-    "spend": "£ million investment funding budget",
-    "budget": "£ million investment funding",
-    "staff": "workforce social workers",
-    "caseloads": "caseload case loads",
-    "trust": "children's trust",
-    "rolling": "implementation implementing introduction",
-    "rollout": "implementation implementing introduction",
-}
+from assistant.domain import DomainPack, default_pack
 
-# Abbreviations that are also everyday words ("who did they send in?"): expanded only when written in
-# capitals (SEND, MASH, PEP).
-CAPITALS_ONLY = frozenset({"send", "mash", "pep"})
+# The domain's vocabulary comes from its pack (``domain.py``, ``data/domains/*.toml``): the glossary of the
+# field's abbreviations and euphemisms, the abbreviations expanded only in capitals, the stopwords and the
+# words of asking. The names below are the default pack's, for reading and for the split-protection check.
+GLOSSARY: dict[str, str] = dict(default_pack().glossary)
+CAPITALS_ONLY = default_pack().capitals_only
 
 
-def _glossary_words(question: str) -> set[str]:
+def _glossary_words(question: str, pack: DomainPack) -> set[str]:
     """The question's words that have a glossary entry, lower-cased."""
     return {
         w.lower() for w in re.findall(r"[A-Za-z']+", question)
-        if w.lower() in GLOSSARY and (w.lower() not in CAPITALS_ONLY or w.isupper())
+        if w.lower() in pack.glossary and (w.lower() not in pack.capitals_only or w.isupper())
     }
 
 
@@ -84,14 +37,14 @@ def _stemmer() -> Any:
 
 
 # Function words and the words of asking ("what did they say about...") carry no topic.
-_QUESTION_WORDS = ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "also", "say", "said", "says", "tell", "told", "mention", "mentioned", "anything", "something", "thing", "things", "much", "many", "whether", "regarding", "according", "please", "report", "reports", "let", "know", "us", "did", "does", "want", "wants", "wanted", "think", "thinks", "thought", "reckon", "reckoned", "happen", "happens", "happened", "happening", "actually", "really", "ever", "supposed", "going", "ended", "exactly", "anyway", "wrong", "come", "came", "comes", "coming"]  # noqa: E501
+_QUESTION_WORDS = default_pack().function_words + default_pack().asking_words
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
-    return frozenset(STOPWORDS_EN) | frozenset(_QUESTION_WORDS) - {"over", "under", "after", "before"}
+    return frozenset(STOPWORDS_EN) | default_pack().stopwords
 
 
 def terms(text: str) -> list[str]:
@@ -101,10 +54,7 @@ def terms(text: str) -> list[str]:
 
 
 # Words that say how a comparison is asked ("do they agree", "compared with", "versus"), not what about.
-_COMPARING_WORDS = (
-    "compare compared comparing comparison versus vs agree agreed agrees disagree differ differs difference "
-    "differences"
-)
+_COMPARING_WORDS = " ".join(default_pack().comparing_words)
 
 
 def subject_terms(question_terms: list[str]) -> list[str]:
@@ -123,22 +73,24 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     return [terms(t) or ["∅"] for t in texts]
 
 
-_FULL_FORMS = [
-    (short, re.compile(rf"\b{re.escape(full)}\b"))
-    for short, full in sorted(GLOSSARY.items()) if " " in full and short not in CAPITALS_ONLY
-]
+@cache
+def _full_forms(pack: DomainPack) -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (short, re.compile(rf"\b{re.escape(full)}\b"))
+        for short, full in sorted(pack.glossary.items()) if " " in full and short not in pack.capitals_only
+    ]
 
 
-def _spelled_out(question: str) -> list[str]:
+def _spelled_out(question: str, pack: DomainPack) -> list[str]:
     """The abbreviations whose full form the question spells out: "director of children's services" -> "dcs".
     Reports use the short form once they have introduced it, so the question should find both."""
     low = re.sub("[’‘]", "'", question.lower())
-    return [short for short, full in _FULL_FORMS if full.search(low)]
+    return [short for short, full in _full_forms(pack) if full.search(low)]
 
 
 @cache
-def _glossary_terms(word: str) -> tuple[str, ...]:
-    return tuple(terms(GLOSSARY[word]))
+def _glossary_terms(word: str, pack: DomainPack) -> tuple[str, ...]:
+    return tuple(terms(pack.glossary[word]))
 
 
 # Idioms of asking, which say how a question is put rather than what about: "what did he end up
@@ -193,26 +145,29 @@ def numbers_spelled_out(question: str) -> list[str]:
     return [str(sum(_VALUE[w] for w in figure)) for figure in words]
 
 
-def expand(question: str) -> str:
+def expand(question: str, pack: DomainPack | None = None) -> str:
     """The question with glossary expansions of its abbreviations and euphemisms appended, the
-    abbreviations of the full forms it spells out, and the figures it writes in words, in digits."""
-    extra = [GLOSSARY[w] for w in sorted(_glossary_words(question))] + _spelled_out(question)
+    abbreviations of the full forms it spells out, and the figures it writes in words, in digits.
+    ``pack``: the domain pack whose glossary is used (default: the bundled one)."""
+    pack = pack or default_pack()
+    extra = [pack.glossary[w] for w in sorted(_glossary_words(question, pack))] + _spelled_out(question, pack)
     extra += numbers_spelled_out(question)
-    if "we care for" in question.lower() or "cared for" in question.lower():
-        extra.append("looked after children in care")
+    low = question.lower()
+    extra += dict.fromkeys(words for phrase, words in pack.phrases.items() if phrase in low)
     return question if not extra else f"{question} ({'; '.join(extra)})"
 
 
-def alternatives(question: str) -> dict[str, set[str]]:
+def alternatives(question: str, pack: DomainPack | None = None) -> dict[str, set[str]]:
     """For each question word with a glossary entry, its stem -> the stems of its expansion; for each word
     of a spelled-out full form, its stem -> the abbreviation; for each word of a figure written in words
     ("twenty-first"), its stem -> the figure in digits ("21")."""
+    pack = pack or default_pack()
     out: dict[str, set[str]] = {}
-    for word in _glossary_words(question):
+    for word in _glossary_words(question, pack):
         for stem in terms(word):
-            out.setdefault(stem, set()).update(_glossary_terms(word))
-    for short in _spelled_out(question):
-        for stem in _glossary_terms(short):
+            out.setdefault(stem, set()).update(_glossary_terms(word, pack))
+    for short in _spelled_out(question, pack):
+        for stem in _glossary_terms(short, pack):
             out.setdefault(stem, set()).add(short)
     for match in _NUMBER_WORD.finditer(question):
         for stem in terms(match.group(0)):
