@@ -113,7 +113,7 @@ _TIME_IN_TEXT = re.compile(
 _JUDGING = "|".join(re.escape(w) for w in default_pack().judging_words)
 # "rate" as a verb ("how did inspectors rate the service"), not the noun ("the rate of referrals").
 _GRADE_QUESTION = re.compile(
-    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us|west)\b|"
+    rf"\b(?:{_JUDGING}|ratings)\b|\brate\s+(?:the|their|its|our|this|that|these|those|it|them|us)\b|"
     # "How did Ofsted rate Kent's services?": "rate" after "how did <someone>" is the verb
     r"\bhow (?:did|do|does|would|has|have|will) (?:[\w'’]+\s+){1,3}rate\b(?!\s+of\b)", re.I
 )
