@@ -3,6 +3,7 @@ exported once into a cache folder, and a clear message when that folder cannot b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,21 @@ def test_an_unwritable_cache_folder_is_a_message_naming_the_settings(tmp_path: P
     blocker.write_text("a file where the cache folder should be")
     with pytest.raises(ModelError, match="ASSISTANT_MODEL_CACHE_DIR"):
         exported_model(blocker / "models")
+
+
+def test_an_unwritable_home_cache_falls_back_to_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.embedding_onnx as onnx_module
+
+    blocker = tmp_path / "home-cache"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(onnx_module, "default_cache_dir", lambda: blocker / "assistant")
+    monkeypatch.setattr(onnx_module.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    made: list[Path] = []
+    monkeypatch.setattr(onnx_module, "_export", lambda model, target: (made.append(target), target.write_bytes(b"x")))
+    path = exported_model()
+    assert path.parent == tmp_path / "tmp" / f"assistant-{os.getuid()}" and path.is_file() and made == [path]
 
 
 def test_settings_name_the_runtime_and_its_model() -> None:

@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
@@ -60,8 +61,22 @@ def onnx_model_name(int8: bool) -> str:
 
 
 def exported_model(cache_dir: Path | None = None, int8: bool = False) -> Path:
-    """The ONNX file of the bundled model (fp32, or int8), exported into ``cache_dir`` when first needed."""
-    folder = Path(cache_dir) if cache_dir else default_cache_dir()
+    """The ONNX file of the bundled model (fp32, or int8), exported into ``cache_dir`` when first needed.
+
+    Without a ``cache_dir``, a home folder that cannot be written (a locked-down laptop) falls back to the
+    system's temporary folder, with a warning; a ``cache_dir`` that was asked for is never replaced.
+    """
+    if cache_dir:
+        return _exported_into(Path(cache_dir), int8)
+    try:
+        return _exported_into(default_cache_dir(), int8)
+    except ModelError as exc:
+        fallback = Path(tempfile.gettempdir()) / f"assistant-{os.getuid()}"
+        log.warning("%s Using %s instead.", exc, fallback)
+        return _exported_into(fallback, int8)
+
+
+def _exported_into(folder: Path, int8: bool) -> Path:
     stem = f"minilm-l6-v2-r{EXPORT_RECIPE}-{_versions()}"
     fp32, quantised = folder / f"{stem}.onnx", folder / f"{stem}-int8.onnx"
     target = quantised if int8 else fp32
