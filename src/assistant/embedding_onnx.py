@@ -203,14 +203,9 @@ class OnnxMiniLMEmbedder:
     def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        hidden = self._hidden(texts, show_progress)
-        return np.stack([_unit(h.mean(axis=0)) for h in hidden]).astype(np.float32)
-
-    def _hidden(self, texts: list[str], show_progress: bool = False) -> list[np.ndarray]:
-        """Each text's token vectors, special tokens included (sentence-transformers' mean pooling)."""
         encodings = self._tokenizer.encode_batch(texts)
         session = self._session(1 if len(texts) <= 4 else self._threads)
-        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")  # similar lengths pad little
         starts = range(0, len(order), BATCH)
         if show_progress:
@@ -218,21 +213,15 @@ class OnnxMiniLMEmbedder:
 
             starts = tqdm(starts, desc="Embedding", unit="batch")
         for start in starts:
-            batch = [int(i) for i in order[start : start + BATCH]]
-            width = max(len(encodings[i].ids) for i in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
+            batch = order[start : start + BATCH]
+            lengths = np.array([len(encodings[i].ids) for i in batch])
+            ids = np.zeros((len(batch), int(lengths.max())), dtype=np.int64)
             for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
+                ids[row, : lengths[row]] = encodings[i].ids
+            mask = (np.arange(ids.shape[1]) < lengths[:, None]).astype(np.int64)
             hidden = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                out[i] = hidden[row, :n]
+            # Mean over each text's own tokens (special tokens included, as sentence-transformers pools),
+            # pooled batch by batch: keeping every token's vector until the end would hold gigabytes.
+            pooled = (hidden * mask[:, :, None]).sum(axis=1) / lengths[:, None]
+            out[batch] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
         return out
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
