@@ -203,7 +203,7 @@ def make_document(
         doc_id=doc_id,
         title=str(entry.get("title") or meta.get("title") or infer_title(text, filename)),
         publisher=str(entry.get("publisher") or meta.get("publisher") or "Unknown publisher"),
-        kind=str(entry.get("kind") or "document"),
+        kind=str(entry.get("kind") or meta.get("kind") or "document"),
         date=entry.get("date") or meta.get("date") or infer_date(text),
         filename=filename,
         sha256=sha256,

@@ -12,7 +12,11 @@ Nothing here names a council, a place or a document; the rules are:
   month is given.
 - ``publisher``: only when stated: the metadata Author when it is an organisation's name (has a word such as
   Office, Council or Department, or is an acronym), else a sentence on page 1 or the last page of the form
-  "<Name> produces/publishes/has published this report".
+  "<Name> produces/publishes/has published this report" (within one line), else the short name an
+  organisation gives itself in brackets ("The Office for ... (Ofsted) regulates ...") when it is also the name
+  in the publication's own web address or contact e-mail ("available at .../organisations/ofsted").
+- ``kind``: the kind of report its title opens with ("Inspection of ..." -> "inspection report", "Focused
+  visit to ..." -> "focused visit letter", "Monitoring visit ..." -> "monitoring visit letter").
 - ``area``: from the title: "Inspection of X local authority children's services", "Focused visit to X
   children's services", "Inspection of X" (when X is a name, not "services for ..."); otherwise the title
   block's first run when it is a name rather than the kind of report (the older reports put the council,
@@ -49,6 +53,14 @@ _AREA_IN_TITLE = re.compile(
     r"\b(?:(?:Re-?)?inspection|Focused visit|Monitoring visit)\s+(?:of|to)\s+(?!services\b|children|looked\b)"
     r"(?P<area>[A-Z].+?)(?:\s+local authority)?(?:\s+children[’']s services|$)",
     re.IGNORECASE,
+)
+_SHORT_NAME = re.compile(r"\(([A-Z][A-Za-z]{2,15})\)")
+_OWN_ADDRESS = re.compile(r"available at\s+\S*/([A-Za-z]{3,16})\b/?\.?(?:\s|$)|@([A-Za-z]{3,16})\.", re.IGNORECASE)
+_KIND_OF_TITLE = (
+    (re.compile(r"\bfocused visit\b", re.IGNORECASE), "focused visit letter"),
+    (re.compile(r"\bmonitoring visit\b", re.IGNORECASE), "monitoring visit letter"),
+    (re.compile(r"\bjoint targeted area inspection\b", re.IGNORECASE), "joint targeted area inspection letter"),
+    (re.compile(r"\b(?:re-?)?inspection\b", re.IGNORECASE), "inspection report"),
 )
 _ORGANISATION = re.compile(
     r"\b(?:Office|Council|Department|Agency|Inspectorate|Commission|Authority|Ministry|Trust|Board|Ltd|Limited)\b"
@@ -147,9 +159,28 @@ def stated_publisher(meta: Mapping[str, Any], texts: Sequence[str]) -> str | Non
     if author and (_ORGANISATION.search(author) or re.fullmatch(r"[A-Z]{3,}", author)):
         return author
     for text in texts:
-        match = _STATES_PUBLISHER.search(" ".join(text.split()))
-        if match:
-            return match.group("name")
+        for line in text.splitlines():  # a name never runs on from the line before ("Good" + "Ofsted ...")
+            match = _STATES_PUBLISHER.search(" ".join(line.split()))
+            if match:
+                return match.group("name")
+    joined = "\n".join(texts)
+    own = {(a or b).lower() for a, b in _OWN_ADDRESS.findall(joined)}
+    for name in _SHORT_NAME.findall(joined):
+        if name.lower() in own:
+            return name
+    return None
+
+
+def stated_kind(title: str) -> str | None:
+    """The kind of report a title names, from the words it opens with.
+
+    Example:
+        >>> stated_kind("Focused visit to Kent children’s services"), stated_kind("Barnet: Inspection of ...")
+        ('focused visit letter', 'inspection report')
+    """
+    for pattern, kind in _KIND_OF_TITLE:
+        if pattern.search(title):
+            return kind
     return None
 
 
@@ -173,4 +204,7 @@ def read_meta(meta: Mapping[str, Any], first: Sequence[PdfLine], last_text: str,
     area = stated_area(runs)
     if area:
         out["area"] = area
+    kind = stated_kind(out.get("title", ""))
+    if kind:
+        out["kind"] = kind
     return out
