@@ -108,8 +108,8 @@ def load_corpus(corpus_dir: Path, cache: Mapping[str, Extracted] | None = None) 
         entry = catalog.get(path.name)
         if entry is None:
             warnings.append(
-                f"{path.name} has no entry in {CATALOG}: its title, date, publisher and area were read from "
-                "the document; add an entry to correct them or to give its kind."
+                f"{path.name} has no entry in {CATALOG}: its title, date, publisher, kind and area were read "
+                "from the document where it states them; add an entry to correct or complete them."
             )
             entry = {}
         doc = make_document(path.name, sha, found, entry, ids)
