@@ -12,10 +12,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from assistant.settings import Settings
-from ui_helpers import CARE_LEAVERS, CHROMIUM_ARGS, require_chromium, running_app, ui_settings
+from ui_helpers import CARE_LEAVERS, headless_chromium, running_app, ui_settings
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,11 +36,8 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

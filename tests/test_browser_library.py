@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from library_helpers import area_names, indexed_library
-from ui_helpers import CHROMIUM_ARGS, require_chromium, running_app, ui_settings
+from ui_helpers import headless_chromium, running_app, ui_settings
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,11 +25,8 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = require_chromium()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

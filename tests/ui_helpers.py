@@ -61,3 +61,15 @@ def require_chromium() -> str:
             "Run `make test` (it installs it), or `apt-get update && apt-get install -y chromium`."
         )
     return str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+
+
+@contextmanager
+def headless_chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download does not work offline)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = require_chromium()
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
