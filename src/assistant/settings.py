@@ -7,6 +7,7 @@ else ``./assistant.toml`` if present), then ``ASSISTANT_<FIELD>`` environment va
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -76,6 +77,11 @@ class Settings:
     min_coverage: float = _setting(
         0.35, "Least share (IDF-weighted) of the question's content words the evidence must cover."
     )
+    rules_off: tuple[str, ...] = _setting(
+        (),
+        "Answering rules switched off, by name (comma-separated in ASSISTANT_RULES_OFF; 'assistant settings' "
+        "lists them, eval/ablation.md measures each).",
+    )
     related_passages: int = _setting(3, "'Possibly related' passages shown with an abstention.")
     max_question_chars: int = _setting(2000, "Longest question accepted.")
     # Serving
@@ -142,9 +148,20 @@ class Settings:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)}.")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (one per core) or a positive number, not {self.workers}.")
+        from assistant.rules import rule_names
+
+        unknown = [r for r in self.rules_off if r not in rule_names()]
+        if unknown:
+            close = [(u, difflib.get_close_matches(u, rule_names(), n=1)) for u in unknown]
+            hints = "".join(f"Did you mean {c[0]!r} for {u!r}? " for u, c in close if c)
+            raise ConfigError(f"Unknown rule(s) in rules_off: {unknown}. {hints}'assistant settings' lists the rules.")
         for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty", "rerank_passages"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")
+
+    def on(self, rule: str) -> bool:
+        """Whether the answering rule ``rule`` (a name in ``assistant.rules.RULES``) is switched on."""
+        return rule not in self.rules_off
 
     @classmethod
     def describe(cls) -> list[tuple[str, str, str]]:
@@ -162,6 +179,9 @@ def _convert(name: str, default: Any, raw: Any) -> Any:
             return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
         if isinstance(default, Path):
             return Path(raw)
+        if isinstance(default, tuple):  # a TOML list, or a comma-separated string from the environment
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            return tuple(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
         return type(default)(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
