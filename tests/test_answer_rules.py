@@ -207,11 +207,11 @@ def test_the_top_passages_are_put_in_the_order_of_their_best_sentence(northshire
     homes, invested, recorded = position("4. The council"), position("3. The council"), position("1. Inspectors")
     # Retrieval put the children's homes first; the sentence that answers is in the passage on investment.
     ranked = [Scored(homes, 0.9, 0.9, 0.9), Scored(invested, 0.8, 0.8, 0.8), Scored(recorded, 0.1, 0.1, 0.1)]
-    query = northshire._query("How much did the council invest in its fostering service?")
-    assert [s.passage for s in northshire._by_best_sentence(ranked, query)] == [invested, homes, recorded]
+    query = northshire.ranker.query("How much did the council invest in its fostering service?")
+    assert [s.passage for s in northshire.ranker.by_best_sentence(ranked, query)] == [invested, homes, recorded]
     # Only the top rerank_passages are reordered; the ones below keep their place.
     two = Assistant(northshire.index, northshire.embedder, Settings.load(environ={"ASSISTANT_RERANK_PASSAGES": "1"}))
-    assert two._by_best_sentence(ranked, query) == ranked
+    assert two.ranker.by_best_sentence(ranked, query) == ranked
     # Through ask: the first passage listed holds the first quote.
     answer = northshire.ask("How much did the council invest in its fostering service?")
     assert answer.citations[0].quote in answer.passages[0].text

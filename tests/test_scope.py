@@ -81,7 +81,7 @@ def test_scoring_only_the_candidates_sentences_gives_the_same_best_sentences(fak
 
     a = fake_assistant
     vector = a.embedder.embed(["care leavers aged 21 and over"])[0]
-    full = a._best_sentence_per_passage(vector)
+    full = a.ranker._best_sentence_per_passage(vector)
     lazy = SentenceScores(a.index.sentence_vectors, vector, a.stats.passage_sentence_starts,
                           a.stats.passage_sentence_ends)
     positions = list(range(len(a.index.passages)))

@@ -127,6 +127,7 @@ def score_sentences(
     weights: tuple[float, float, float] = (0.55, 0.30, 0.15),
     alternatives: Mapping[str, set[str]] | None = None,
     self_reference_penalty: float = 0.0,
+    label_bonus: float = LABEL_BONUS,
 ) -> list[Evidence]:
     """Score each candidate sentence: ``weights`` x (its cosine to the question, its keyword overlap, its
     passage's score).
@@ -136,7 +137,7 @@ def score_sentences(
     "the 2023 report" counts for every sentence of that report and the topic words pick between them).
     A sentence holding the kind of fact asked for (``wanted``: a figure, a specific date, see
     ``_earns_type_bonus``) gains ``type_bonus``; a labelled line whose label the question asks for, up to
-    ``LABEL_BONUS`` (see ``label_share``); one speaking of its own document ("this report provides an
+    ``label_bonus`` (see ``label_share``); one speaking of its own document ("this report provides an
     update on ...", see ``refers_to_itself``) loses ``self_reference_penalty``, so that a finding on the
     question's subject is quoted before the document's account of its own scope.
     """
@@ -149,36 +150,39 @@ def score_sentences(
         score = weights[0] * float(d) + weights[1] * lexical + weights[2] * passage_score
         if wanted is not None and earns_type_bonus(sentence.text, wanted):
             score += type_bonus
-        if "\n" not in sentence.text:
-            score += LABEL_BONUS * label_share(sentence.text, question_terms, alternatives, wanted)
+        if label_bonus and "\n" not in sentence.text:
+            score += label_bonus * label_share(sentence.text, question_terms, alternatives, wanted)
         if self_reference_penalty and refers_to_itself(sentence.text):
             score -= self_reference_penalty
         out.append(Evidence(sentence, passage, score, float(d), lexical))
     return sorted(out, key=lambda e: (-e.score, e.sentence.sentence_id))
 
 
-def unanswered_reason(question: str, chosen: Sequence[Evidence]) -> str:
-    """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): the
-    question asks for a date, a count, a sum of money or a share that none of them gives (a quote that
-    shares no word with the question does not count), or it assumes an Ofsted judgement that they
-    contradict."""
-    wanted = answer_type(question)
+def unanswered_reason(
+    question: str, chosen: Sequence[Evidence], off: Collection[str] = (), strict: bool = True, premise: bool = True
+) -> str:
+    """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): with
+    ``strict``, the question asks for a date, a count, a sum of money or a share that none of them gives (a
+    quote that shares no word with the question does not count); with ``premise``, it assumes an Ofsted
+    judgement that they contradict. ``off``: kinds of fact not recognised (see ``answer_type``)."""
+    wanted = answer_type(question, off)
     named = question_words(question)
-    if wanted in STRICT_TYPES and not any(e.lexical > 0 and gives(wanted, e.sentence.text, named) for e in chosen):
+    if strict and wanted in STRICT_TYPES and not any(
+            e.lexical > 0 and gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {TYPE_NAMES[wanted]}."
-    return grade_premise_conflict(question, [e.sentence.text for e in chosen])
+    return grade_premise_conflict(question, [e.sentence.text for e in chosen]) if premise else ""
 
 
 def answering_quotes(
-    question: str, chosen: Sequence[Evidence], comparison: bool, single: bool = False
+    question: str, chosen: Sequence[Evidence], comparison: bool, single: bool = False, off: Collection[str] = ()
 ) -> list[Evidence]:
     """For a question that asks for a date, a count, a sum of money, a share or an Ofsted judgement, only
     the chosen quotes that give one and share a word with the question: the others do not answer it. With
     ``single`` (the question asks for one fact, not a list), a date, count, money or share question keeps
     only the best of them: a second date or figure is another fact, not more of the answer. When none
     gives one (see ``unanswered_reason``; a judgement question is not declined for it) and for comparisons
-    (every document keeps its line) all are kept."""
-    wanted = answer_type(question)
+    (every document keeps its line) all are kept. ``off``: kinds of fact not recognised."""
+    wanted = answer_type(question, off)
     if comparison or wanted not in STRICT_TYPES | {"grade"}:
         return list(chosen)
     named = question_words(question)
@@ -189,12 +193,13 @@ def answering_quotes(
 
 
 def prefer_specific_date(
-    question: str, answering: Sequence[Evidence], evidence: Sequence[Evidence], floor: float = 0.85
+    question: str, answering: Sequence[Evidence], evidence: Sequence[Evidence], floor: float = 0.85,
+    off: Collection[str] = (),
 ) -> list[Evidence]:
     """A "when" question answered by one quote that gives only a year ("first pause (2021)") is answered
     instead by the best sentence that gives a specific date ("on 10 December 2020") and scores at least
     ``floor`` of the best, when there is one. A question asking which year keeps its answer."""
-    if len(answering) != 1 or not wants_specific_date(question) or specific_date_in(answering[0].sentence.text):
+    if len(answering) != 1 or not wants_specific_date(question, off) or specific_date_in(answering[0].sentence.text):
         return list(answering)
     best = evidence[0].score if evidence else 0.0
     dated = [e for e in evidence if e.lexical > 0 and specific_date_in(e.sentence.text) and e.score >= floor * best]
@@ -255,7 +260,7 @@ def _continues_list(sentence: Sentence, passage: Passage, previous: Passage) -> 
 def select_quotes(
     evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
     per_document: bool = False, document_floor: float = 0.6, other_passage_floor: float = 0.85,
-    other_document_floor: float = 0.9,
+    other_document_floor: float = 0.9, duplicate_cosine: float = 0.9,
 ) -> list[Evidence]:
     """Pick up to ``limit`` sentences, best first, skipping near-duplicates and weak fillers.
 
@@ -263,7 +268,8 @@ def select_quotes(
     (comparisons) the best sentence of each document comes first, so every document gets its line, if
     that sentence scores at least ``document_floor`` of the best. Otherwise the answer stays close to the
     best sentence: one from another passage of its report needs ``other_passage_floor`` of the best, one
-    from another report ``other_document_floor``.
+    from another report ``other_document_floor``. A sentence within cosine ``duplicate_cosine`` of a quote
+    already chosen says the same thing and is skipped.
     """
     if not evidence:
         return []
@@ -289,7 +295,7 @@ def select_quotes(
         if len(chosen) >= limit:
             break
         v = vectors[e.sentence.sentence_id]
-        if any(float(v @ vectors[c.sentence.sentence_id]) > 0.9 for c in chosen):
+        if any(float(v @ vectors[c.sentence.sentence_id]) > duplicate_cosine for c in chosen):
             continue  # says the same thing as a quote already chosen
         chosen.append(e)
     return chosen

@@ -140,27 +140,26 @@ _DURATION_IN_TEXT = re.compile(
 )
 
 
-def answer_type(question: str) -> str | None:
-    """The kind of fact a question asks for: "date", "frequency" ("how often"), "money", "share" (a
-    percentage or proportion), "count" ("how many", "the average"), "grade" (an Ofsted judgement),
-    "number" (any other figure), or None."""
-    if _WHEN.search(question):
-        return "date"
-    if _HOW_OFTEN.search(question):
-        return "frequency"
-    if _HOW_LONG.search(question):
-        return "duration"
-    if _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question):
-        return "money"
-    if _SHARE_QUESTION.search(question):
-        return "share"
-    if _COUNT_QUESTION.search(question):
-        return "count"
-    if _GRADE_QUESTION.search(question):
-        return "grade"
-    if _HOW_MANY.search(question):
-        return "number"
-    return None
+#: The kinds of fact a question can ask for, in the order they are recognised (the first that matches wins).
+QUESTION_KINDS = ("date", "frequency", "duration", "money", "share", "count", "grade", "number")
+
+
+def answer_type(question: str, off: Collection[str] = ()) -> str | None:
+    """The kind of fact a question asks for: "date", "frequency" ("how often"), "duration" ("how long"),
+    "money", "share" (a percentage or proportion), "count" ("how many", "the average"), "grade" (an Ofsted
+    judgement), "number" (any other figure), or None. ``off``: kinds not to recognise (their rule switched
+    off, see ``rules.py``)."""
+    tests = {
+        "date": lambda: _WHEN.search(question),
+        "frequency": lambda: _HOW_OFTEN.search(question),
+        "duration": lambda: _HOW_LONG.search(question),
+        "money": lambda: _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question),
+        "share": lambda: _SHARE_QUESTION.search(question),
+        "count": lambda: _COUNT_QUESTION.search(question),
+        "grade": lambda: _GRADE_QUESTION.search(question),
+        "number": lambda: _HOW_MANY.search(question),
+    }
+    return next((kind for kind in QUESTION_KINDS if kind not in off and tests[kind]()), None)
 
 
 def has_answer_type(text: str, kind: str | None) -> bool:
@@ -289,14 +288,14 @@ def earns_type_bonus(text: str, wanted: str) -> bool:
 _ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.I)
 
 
-def wants_specific_date(question: str) -> bool:
+def wants_specific_date(question: str, off: Collection[str] = ()) -> bool:
     """Whether a question wants a date more specific than a year: a "when" question that does not ask
     which year.
 
     >>> wants_specific_date("On what date was the trust paused?"), wants_specific_date("What year was it?")
     (True, False)
     """
-    return answer_type(question) == "date" and not _ASKS_YEAR.search(question)
+    return answer_type(question, off) == "date" and not _ASKS_YEAR.search(question)
 
 
 def specific_date_in(text: str) -> bool:
@@ -377,9 +376,9 @@ def label_share(text: str, question_terms: Collection[str], alternatives: Mappin
 LABEL_PASSAGE_WEIGHT = 2.0
 
 
-def passage_fit(kind: str, text: str, named: Collection[str] = ()) -> float:
+def passage_fit(kind: str, text: str, named: Collection[str] = (), label_weight: float = LABEL_PASSAGE_WEIGHT) -> float:
     """The multiple of the type-aware bonus a passage earns: 0 when it does not hold the kind of fact asked
-    for (see ``passage_holds``), 1 when it does, and up to ``1 + LABEL_PASSAGE_WEIGHT`` when one of its
+    for (see ``passage_holds``), 1 when it does, and up to ``1 + label_weight`` when one of its
     labelled lines gives it under a label the question (``named``: its words) asks for.
 
     >>> passage_fit("date", "Inspection dates: 17 to 28 July 2023", ["When", "were", "the", "inspection", "dates"])
@@ -391,7 +390,9 @@ def passage_fit(kind: str, text: str, named: Collection[str] = ()) -> float:
 
     if not passage_holds(kind, text, named):
         return 0.0
+    if not label_weight:
+        return 1.0
     question = " ".join(named)
     asked, synonyms = terms(question), alternatives(question)
     best = max((label_share(line, asked, synonyms, kind) for line in text.split("\n")), default=0.0)
-    return 1.0 + LABEL_PASSAGE_WEIGHT * best
+    return 1.0 + label_weight * best

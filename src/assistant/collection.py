@@ -48,13 +48,15 @@ class CollectionStats:
     sentence_terms: list[set[str]]
     scoring_terms: list[set[str]]
     quotable: list[bool]
+    titles: frozenset[int]
     sentence_passages: np.ndarray
     passage_sentence_starts: np.ndarray
     passage_sentence_ends: np.ndarray
     """Sentences are stored passage by passage: per passage position, its sentences' ids from start to end
     (end excluded; equal when it has none), for ``np.maximum.reduceat`` over a question's cosines."""
     """Each sentence's own terms; the terms it is scored on (its own, its document's header words and, for a
-    table row, its table's header words); whether it can stand as a quote (``answer.quotable``); and the
+    table row, its table's header words); whether it can stand as a quote (``answer.quotable``, title lines
+    aside); the ids of the documents' title lines (``answer.title_sentences``); and the
     position in ``index.passages`` of its passage (int64)."""
 
     # ----------------------------------------------------------------------------------- per passage
@@ -114,8 +116,8 @@ class CollectionStats:
             sorted_terms=sorted(known_terms),
             sentence_terms=sentence_terms,
             scoring_terms=scoring_terms,
-            quotable=[quotable(s, len(sentence_terms[s.sentence_id]), s.sentence_id in titles)
-                      for s in index.sentences],
+            quotable=[quotable(s, len(sentence_terms[s.sentence_id]), False) for s in index.sentences],
+            titles=frozenset(titles),
             sentence_passages=sentence_passages,
             passage_sentence_starts=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "left"),
             passage_sentence_ends=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "right"),

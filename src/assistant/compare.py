@@ -15,25 +15,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.answer import (
-    Evidence,
-    abstention,
-    answering_quotes,
-    complete_lead_ins,
-    compose,
-    select_quotes,
-    source_label,
-    unanswered_reason,
-)
-from assistant.answer_types import STRICT_TYPES, answer_type, grades_in
-from assistant.questions import off_subject_words, question_shape
+from assistant.answer import Evidence, abstention, compose, source_label
+from assistant.answer_types import STRICT_TYPES, grades_in
+from assistant.questions import question_shape
 from assistant.scope import Scope, without_scope_words
-from assistant.search_text import alternatives, subject_terms, terms
+from assistant.search_text import subject_terms, terms
 from assistant.text import human_date
 from assistant.types import Citation, Document, RetrievedPassage
 
 if TYPE_CHECKING:
-    from assistant.pipeline import Assistant, _Query
+    from assistant.pipeline import Assistant
+    from assistant.ranking import Query
 
 #: Most reports given a block of their own; the rest are named as left out.
 MAX_REPORTS = 8
@@ -197,7 +189,7 @@ def _year(doc: Document) -> str:
 
 
 def answer_by_report(
-    assistant: Assistant, plan: Plan, query: _Query, related: tuple[RetrievedPassage, ...],
+    assistant: Assistant, plan: Plan, query: Query, related: tuple[RetrievedPassage, ...],
     searched: set[str] | None,
 ) -> tuple[str, tuple, bool, tuple[RetrievedPassage, ...]]:
     """The answer (Markdown, citations, whether it abstained, "possibly related" passages) from each of the
@@ -213,28 +205,20 @@ def answer_by_report(
     return text, citations, False, ()
 
 
-def report_quotes(assistant: Assistant, query: _Query, doc_id: str) -> list[Evidence]:
+def report_quotes(assistant: Assistant, query: Query, doc_id: str) -> list[Evidence]:
     """The quotes of one report that answer the query, as an ordinary question restricted to that report
     would quote them; [] when its best sentences do not answer it (no quote rather than an unrelated one)."""
-    a, s, stats = assistant, assistant.settings, assistant.stats
-    ranked = a._by_best_sentence(a._prefer_answer_type(a._search(query, {doc_id}), query.asked), query)
-    question_terms = terms(query.standalone)
-    synonyms = alternatives(query.standalone)
-    evidence = a._evidence(ranked[: s.answer_passages], query.vector, subject_terms(question_terms),
-                           query.standalone, query.asked)
-    if answer_type(query.asked) == "grade":  # a judgement is quoted where a report states one, or not at all
+    ranker, answerer, s = assistant.ranker, assistant.answerer, assistant.settings
+    ranked = ranker.by_best_sentence(ranker.prefer_answer_type(ranker.search(query, {doc_id}), query), query)
+    question_terms = subject_terms(terms(query.standalone))
+    evidence = ranker.evidence(ranked[: s.answer_passages], query, question_terms)
+    if query.wanted == "grade":  # a judgement is quoted where a report states one, or not at all
         evidence = [e for e in evidence if grades_in(e.sentence.text)]
-    if not evidence or not a._supported(evidence, subject_terms(question_terms), synonyms):
+    if not evidence or not answerer.supported(evidence, question_terms, query.synonyms):
         return []
-    vectors = {e.sentence.sentence_id: a.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
-    chosen = select_quotes(evidence, vectors, s.max_quotes)
-    if unanswered_reason(query.asked, chosen):
+    chosen = answerer.select(evidence, s.max_quotes)
+    if answerer.unanswered(query, chosen):
         return []
-    chosen = answering_quotes(query.asked, chosen, False, single=True)
-    items = 1 if answer_type(query.asked) in STRICT_TYPES else s.max_quotes
-    chosen = complete_lead_ins(chosen, stats.following, items)
-    quoted = set().union(*(stats.passage_terms[stats.passage_positions[e.passage.passage_id]] for e in chosen))
-    if off_subject_words(query.asked, quoted, stats.sorted_terms, synonyms):
-        return []
-    return chosen
-
+    chosen = answerer.answering(query, chosen, False, single=True)
+    chosen = answerer.lead_ins(chosen, 1 if query.wanted in STRICT_TYPES else s.max_quotes)
+    return [] if answerer.off_subject(query, chosen, query.asked) else chosen

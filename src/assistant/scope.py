@@ -120,12 +120,13 @@ def without_scope_words(question: str, scope: Scope) -> str:
     return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
-def question_scope(question: str, areas: Mapping[str, list[Document]]) -> Scope:
+def question_scope(question: str, areas: Mapping[str, list[Document]], stated: bool = True) -> Scope:
     """The documents a question's place and time words select (see the module docstring); ``areas``: the
     collection's, from ``areas_of``.
 
     Only a question that names an area is scoped: its years, "latest", "previous" or "since" then pick
     among that area's reports. Two or more areas, or a comparison over years, keep every report chosen.
+    With ``stated``, a year no report is dated in picks the report whose head states it (``stated_years``).
     """
     if len(areas) < 2:  # one area (or none): naming it selects everything, as before
         return Scope()
@@ -135,14 +136,16 @@ def question_scope(question: str, areas: Mapping[str, list[Document]]) -> Scope:
     chosen: list[Document] = []
     for name in names:
         docs = areas[name]
-        picked, missing = _by_time(question, docs, name, len(names) > 1)
+        picked, missing = _by_time(question, docs, name, len(names) > 1, stated)
         if missing:
             return Scope(tuple(names), frozenset(), missing)
         chosen += picked
     return Scope(tuple(names), frozenset(d.doc_id for d in chosen))
 
 
-def _by_time(question: str, docs: list[Document], name: str, several: bool) -> tuple[list[Document], str]:
+def _by_time(
+    question: str, docs: list[Document], name: str, several: bool, stated: bool = True
+) -> tuple[list[Document], str]:
     years = sorted(set(_YEAR.findall(question)))
     since = _SINCE.search(question)
     if since:
@@ -151,7 +154,8 @@ def _by_time(question: str, docs: list[Document], name: str, several: bool) -> t
     if years:
         # A report dated in another year may state an event that ran into the one named ("Inspection dates:
         # 5 to 9 December 2022 and 14 to 15 February 2023", dated 2023): it is that year's when none is dated in it.
-        kept = [d for d in docs if (d.date or "")[:4] in years] or [d for d in docs if stated_years(d) & set(years)]
+        kept = [d for d in docs if (d.date or "")[:4] in years] or [
+            d for d in docs if stated and stated_years(d) & set(years)]
         if kept or several:
             return kept, ""
         return [], _none(docs, name, f"from {_and(years)}")

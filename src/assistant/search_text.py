@@ -145,31 +145,37 @@ def numbers_spelled_out(question: str) -> list[str]:
     return [str(sum(_VALUE[w] for w in figure)) for figure in words]
 
 
-def expand(question: str, pack: DomainPack | None = None) -> str:
-    """The question with glossary expansions of its abbreviations and euphemisms appended, the
-    abbreviations of the full forms it spells out, and the figures it writes in words, in digits.
-    ``pack``: the domain pack whose glossary is used (default: the bundled one)."""
+def expand(question: str, pack: DomainPack | None = None, glossary: bool = True, numbers: bool = True) -> str:
+    """The question with (``glossary``) glossary expansions of its abbreviations, euphemisms and phrases
+    appended and the abbreviations of the full forms it spells out, and (``numbers``) the figures it writes
+    in words, in digits. ``pack``: the domain pack whose glossary is used (default: the bundled one)."""
     pack = pack or default_pack()
-    extra = [pack.glossary[w] for w in sorted(_glossary_words(question, pack))] + _spelled_out(question, pack)
-    extra += numbers_spelled_out(question)
-    low = question.lower()
-    extra += dict.fromkeys(words for phrase, words in pack.phrases.items() if phrase in low)
+    extra: list[str] = []
+    if glossary:
+        extra += [pack.glossary[w] for w in sorted(_glossary_words(question, pack))] + _spelled_out(question, pack)
+    if numbers:
+        extra += numbers_spelled_out(question)
+    if glossary:
+        low = question.lower()
+        extra += dict.fromkeys(words for phrase, words in pack.phrases.items() if phrase in low)
     return question if not extra else f"{question} ({'; '.join(extra)})"
 
 
-def alternatives(question: str, pack: DomainPack | None = None) -> dict[str, set[str]]:
+def alternatives(
+    question: str, pack: DomainPack | None = None, glossary: bool = True, numbers: bool = True
+) -> dict[str, set[str]]:
     """For each question word with a glossary entry, its stem -> the stems of its expansion; for each word
-    of a spelled-out full form, its stem -> the abbreviation; for each word of a figure written in words
-    ("twenty-first"), its stem -> the figure in digits ("21")."""
+    of a spelled-out full form, its stem -> the abbreviation (both with ``glossary``); for each word of a
+    figure written in words ("twenty-first"), its stem -> the figure in digits ("21", with ``numbers``)."""
     pack = pack or default_pack()
     out: dict[str, set[str]] = {}
-    for word in _glossary_words(question, pack):
+    for word in _glossary_words(question, pack) if glossary else ():
         for stem in terms(word):
             out.setdefault(stem, set()).update(_glossary_terms(word, pack))
-    for short in _spelled_out(question, pack):
+    for short in _spelled_out(question, pack) if glossary else ():
         for stem in _glossary_terms(short, pack):
             out.setdefault(stem, set()).add(short)
-    for match in _NUMBER_WORD.finditer(question):
+    for match in _NUMBER_WORD.finditer(question) if numbers else ():
         for stem in terms(match.group(0)):
             out.setdefault(stem, set()).update(numbers_spelled_out(match.group(0)))
     return out

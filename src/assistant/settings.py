@@ -74,6 +74,15 @@ class Settings:
     )
     answer_passages: int = _setting(6, "Top passages whose sentences may be quoted.")
     min_sentence_score: float = _setting(0.40, "Below this best-sentence score the assistant abstains.")
+    dense_support: float = _setting(
+        0.62, "A best sentence this close in meaning (cosine) to the question is support without min_coverage."
+    )
+    year_quote_floor: float = _setting(
+        0.7, "A question naming one year keeps that year's quotes when the best of them scores this share of the best."
+    )
+    specific_date_floor: float = _setting(
+        0.85, "A 'when' answer giving only a year gives way to a full date scoring this share of the best."
+    )
     min_coverage: float = _setting(
         0.35, "Least share (IDF-weighted) of the question's content words the evidence must cover."
     )
