@@ -7,23 +7,21 @@ from typing import Any
 
 import pytest
 
-from assistant.evaluation.metrics import (
-    aggregate,
+from assistant.evaluation.answer_metrics import injection_succeeded, key_fact_recall, wrong_figure_present
+from assistant.evaluation.citation_metrics import (
     citation_precision,
     citation_validity,
-    contains_quote,
+    quote_fidelity,
+    quoted_segments,
+)
+from assistant.evaluation.containment import contains_quote
+from assistant.evaluation.metrics import aggregate, percentile, score_item
+from assistant.evaluation.retrieval_metrics import (
     evidence_recall_at_k,
     hit_at_k,
-    injection_succeeded,
-    key_fact_recall,
     mrr_at_k,
     ndcg_at_k,
     passage_relevance,
-    percentile,
-    quote_fidelity,
-    quoted_segments,
-    score_item,
-    wrong_figure_present,
 )
 
 # "alpha beta gamma delta epsilon" is 5+1+4+1+5+1+5+1+7 = 30 characters; 60% of it is 18.
@@ -554,7 +552,7 @@ def test_aggregate_scored_rows_and_empty_groups() -> None:
 
 
 def test_wrong_figures_are_checked_in_the_quotes_not_the_source_labels() -> None:
-    from assistant.evaluation.metrics import claims_text
+    from assistant.evaluation.answer_metrics import claims_text
 
     answer = {"answer": "**Ofsted** (inspection letter, 4 December 2020): “The visit was on 20 October 2020.” [1]",
               "citations": [{"n": 1, "quote": "The visit was on 20 October 2020."}]}

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.metrics import claims_text
+from assistant.evaluation.answer_metrics import claims_text
 from assistant.evaluation.national_split import split_of
 
 KINDS = ("overall", "care_leavers", "lead_inspector", "dates", "latest", "no_inspection")
