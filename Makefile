@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: app test eval index install browser lint bench bench-ingest load clean
+.PHONY: app test eval ablation index install browser lint bench bench-ingest load clean
 
 app: index  ## Serve the chat on http://127.0.0.1:7860 (builds the index when needed)
 	$(BIN)/assistant serve
@@ -20,6 +20,9 @@ test: index browser  ## Run every test, browser and evaluation gate included
 
 eval: index  ## Score the gold set: prints the table, writes eval/report.md and eval/chart.png
 	$(BIN)/assistant eval
+
+ablation: index  ## Each answering rule switched off in turn, on the gold set and the national questions: eval/ablation.md
+	$(BIN)/python -m assistant.evaluation.ablation
 
 bench: index  ## Warm query latency benchmark
 	$(BIN)/python benchmarks/latency.py

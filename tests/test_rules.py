@@ -105,3 +105,10 @@ def test_the_verdict_counts_only_splits_a_rule_was_not_written_from() -> None:
     assert verdict(result, seed_rule, tune_only) == "no effect"  # worse only where it was written from
     assert verdict(result, Rule("a", "answer", "x" * 30, "answer.py", NATIONAL_DEV), tune_only) == "helps"
     assert verdict(result, national_rule, more_false) == "helps"  # off: more false abstentions
+
+
+def test_a_rule_with_mixed_moves_is_marked_mixed() -> None:
+    base = Variant(None, {"gold test": {"pass_rate": 0.5, "-false_abstention": 0.1}})
+    mixed = Variant("a", {"gold test": {"pass_rate": 0.4, "-false_abstention": 0.05}})
+    result = AblationResult(base, [mixed], {})
+    assert verdict(result, Rule("a", "answer", "x" * 30, "answer.py"), mixed) == "mixed, net helps"

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.evaluation import national
+from assistant.evaluation.national_compare import comparison_items as make_comparisons
+from assistant.evaluation.national_compare import score_comparison
+from assistant.evaluation.national_compare import summarise as summarise_comparisons
 from assistant.evaluation.national_split import DEV, HELD_OUT, summarise_splits
 from assistant.rules import NATIONAL_DEV, RULES, Rule
 from assistant.settings import Settings
@@ -37,16 +40,18 @@ if TYPE_CHECKING:
 GOLD_FIGURES = ("hit@5", "key_fact_recall", "citation_precision", "abstention", "-false_abstention", "pass_rate",
                 "-wrong_figure", "-injection_successes")
 NATIONAL_FIGURES = ("right_report_first", "fact_from_right_report", "abstention", "-false_abstention")
+COMPARISON_FIGURES = ("both_reports_cited", "both_facts_from_right_reports", "-false_abstention")
 SPLIT_FIGURES = {"gold tune": GOLD_FIGURES, "gold test": GOLD_FIGURES,
-                 "national dev": NATIONAL_FIGURES, "national held-out": NATIONAL_FIGURES}
+                 "national dev": NATIONAL_FIGURES, "national held-out": NATIONAL_FIGURES,
+                 "comparisons dev": COMPARISON_FIGURES, "comparisons held-out": COMPARISON_FIGURES}
 ALL_ON = "(all rules on)"
 
 
 def unseen_splits(rule: Rule) -> tuple[str, ...]:
     """The splits a rule was not written from: where it has to earn its place."""
     if rule.written_from == NATIONAL_DEV:
-        return ("gold tune", "gold test", "national held-out")
-    return ("gold test", "national dev", "national held-out")
+        return ("gold tune", "gold test", "national held-out", "comparisons held-out")
+    return ("gold test", "national dev", "national held-out", "comparisons dev", "comparisons held-out")
 
 
 @dataclass
@@ -92,8 +97,8 @@ def _gold_figures(rows: Sequence[Mapping[str, Any]], split: str) -> dict[str, fl
     return {f: summary.get(f.lstrip("-")) for f in GOLD_FIGURES}
 
 
-def _national_figures(summary: Mapping[str, Any]) -> dict[str, float | None]:
-    return {f: summary["overall"].get(f.lstrip("-")) for f in NATIONAL_FIGURES}
+def _figures(summary: Mapping[str, Any], figures: Sequence[str]) -> dict[str, float | None]:
+    return {f: summary["overall"].get(f.lstrip("-")) for f in figures}
 
 
 def _answers(assistant: Assistant, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | None]:
@@ -118,6 +123,7 @@ def run_ablation(
     seed: Assistant,
     national_items: Sequence[Mapping[str, Any]] = (),
     national_assistant: Assistant | None = None,
+    comparison_items: Sequence[Mapping[str, Any]] = (),
     rules: Sequence[Rule] = RULES,
     progress: bool = False,
 ) -> AblationResult:
@@ -129,6 +135,7 @@ def run_ablation(
         seed: The assistant loaded on the seed index.
         national_items: The national questions (``national.national_items``); none: gold set only.
         national_assistant: The assistant loaded on the national index (needed with ``national_items``).
+        comparison_items: The national comparison questions (``national_compare.comparison_items``).
         rules: The rules to switch off, one at a time.
         progress: A line on stderr per variant.
     """
@@ -146,9 +153,16 @@ def run_ablation(
         if national_items and national_assistant is not None:
             nat_answers = _answers(national_assistant.with_settings(s), national_items)
             splits = summarise_splits(national.score_all(national_items, nat_answers, "citations"), national.summarise)
-            figures["national dev"] = _national_figures(splits[DEV])
-            figures["national held-out"] = _national_figures(splits[HELD_OUT])
+            figures["national dev"] = _figures(splits[DEV], NATIONAL_FIGURES)
+            figures["national held-out"] = _figures(splits[HELD_OUT], NATIONAL_FIGURES)
             answers["national"] = nat_answers
+        if comparison_items and national_assistant is not None:
+            cmp_answers = _answers(national_assistant.with_settings(s), comparison_items)
+            rows = [score_comparison(i, a or {}) for i, a in zip(comparison_items, cmp_answers, strict=True)]
+            splits = summarise_splits(rows, summarise_comparisons)
+            figures["comparisons dev"] = _figures(splits[DEV], COMPARISON_FIGURES)
+            figures["comparisons held-out"] = _figures(splits[HELD_OUT], COMPARISON_FIGURES)
+            answers["comparisons"] = cmp_answers
         variant = Variant(rule, figures)
         if rule is None:
             baseline_answers.update(answers)
@@ -161,7 +175,8 @@ def run_ablation(
 
     baseline = run(None)
     variants = [run(r.name) for r in rules]
-    meta = {"gold_items": len(gold_items), "national_items": len(national_items), "rules": len(rules),
+    meta = {"gold_items": len(gold_items), "national_items": len(national_items),
+            "comparison_items": len(comparison_items), "rules": len(rules),
             "seconds": round(time.perf_counter() - started, 1), "date": time.strftime("%Y-%m-%d %H:%M"),
             "rules_off_in_every_run": list(settings.rules_off)}
     return AblationResult(baseline, variants, meta)
@@ -172,7 +187,8 @@ def run_ablation(
 _SHORT = {"hit@5": "hit@5", "key_fact_recall": "fact", "citation_precision": "prec", "abstention": "abst",
           "-false_abstention": "false-abst", "pass_rate": "pass",
           "-wrong_figure": "wrong-fig", "-injection_successes": "injections", "right_report_first": "right-first",
-          "fact_from_right_report": "fact"}
+          "fact_from_right_report": "fact", "both_reports_cited": "both-cited",
+          "both_facts_from_right_reports": "both-facts"}
 
 
 def _fmt(value: float | None) -> str:
@@ -184,10 +200,16 @@ def _moved(deltas: Mapping[str, float]) -> str:
 
 
 def verdict(result: AblationResult, rule: Rule, variant: Variant) -> str:
-    score = result.help_score(rule, variant)
-    if score > 1e-9:
-        return "helps"
-    return "no effect" if abs(score) <= 1e-9 else "hurts"
+    """"helps" (with the rule off, only worse figures on unseen splits), "hurts" (only better), "no effect"
+    (none moved) or "mixed" (both; the net score decides which way it leans)."""
+    worse = better = 0
+    for split, moved in result.deltas(variant).items():
+        if split in unseen_splits(rule):
+            for name, delta in moved.items():
+                worse, better = (worse + 1, better) if (delta > 0) == name.startswith("-") else (worse, better + 1)
+    if worse and better:
+        return f"mixed, net {'helps' if result.help_score(rule, variant) > 0 else 'hurts'}"
+    return "helps" if worse else "hurts" if better else "no effect"
 
 
 def render_markdown(result: AblationResult, rules: Sequence[Rule] = RULES) -> str:
@@ -199,14 +221,17 @@ def render_markdown(result: AblationResult, rules: Sequence[Rule] = RULES) -> st
         "",
         f"Written by `make ablation` on {result.meta['date']} ({result.meta['seconds']} s): "
         f"{result.meta['gold_items']} gold items, {result.meta['national_items']} national questions, "
+        f"{result.meta.get('comparison_items', 0)} national comparison questions, "
         f"{result.meta['rules']} rules (`src/assistant/rules.py`). A cell lists the figures that moved with the rule "
         "off (its value less the all-on value: a minus is worse, except for false-abst, wrong-fig and injections "
         "(a count), where a plus is worse); "
         "· means none moved. `changed` counts the answers whose text differs from the all-on run.",
         "",
         "A rule **helps** when, switched off, the splits it was not written from get worse overall (seed-tune "
-        "rules: gold test, national dev and held-out; national-dev rules: gold tune and test, national "
-        "held-out). The score is the sum of those figures' moves, lower-is-better figures counted the other way.",
+        "rules: gold test, national dev and held-out, comparisons dev and held-out; national-dev rules: gold tune "
+        "and test, national and comparisons held-out). The score is the sum of those figures' moves, "
+        "lower-is-better figures counted the other way. A rule whose moves are mixed (some figure worse off, "
+        "some better) is marked so: removing it would lose something on unseen data.",
         "",
         "## All rules on",
         "",
@@ -216,7 +241,7 @@ def render_markdown(result: AblationResult, rules: Sequence[Rule] = RULES) -> st
     for split in splits:
         figs = SPLIT_FIGURES[split]
         cells = [_fmt(result.baseline.figures[split].get(f)) for f in figs]
-        if figs is NATIONAL_FIGURES:
+        if figs is not GOLD_FIGURES:
             cells = [f"{_SHORT[f]} {c}" for f, c in zip(figs, cells, strict=True)]
             cells += [""] * (len(GOLD_FIGURES) - len(cells))
         lines.append(f"| {split} | " + " | ".join(cells) + " |")
@@ -261,16 +286,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = [r for r in RULES if not wanted or r.name in wanted]
     seed = Assistant.load(settings=settings)
     items: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
     national_assistant = None
     data_dir = None if args.no_national else national.national_data_dir()
     if data_dir is not None:
         reports = data_dir / "reports"
         items = national.national_items(data_dir / "judgements.csv", reports)
+        comparisons = make_comparisons(data_dir / "judgements.csv", reports)
         national_assistant = Assistant.load(index_dir=DEFAULT_INDEX_DIR, corpus_dir=reports, settings=settings,
                                             show_progress=True, on_warning=lambda _m: None)
     elif not args.no_national:
         print("National questions skipped: ../shared/ofsted not found (gold set only).", file=sys.stderr)
-    result = run_ablation(settings, load_gold(args.questions), seed, items, national_assistant, rules, progress=True)
+    result = run_ablation(settings, load_gold(args.questions), seed, items, national_assistant, comparisons, rules,
+                          progress=True)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "ablation.md").write_text(render_markdown(result, rules), encoding="utf-8")
     (args.out / "ablation.json").write_text(json.dumps(to_json(result), indent=1), encoding="utf-8")
