@@ -30,6 +30,11 @@ KIND_LABELS = {
     "latest": "the latest report",
     "no_inspection": "year with no inspection",
 }
+COMPARISON_LABELS = {
+    "both_reports_cited": "both councils' reports cited",
+    "both_facts_from_right_reports": "both grades quoted from the right reports",
+    "false_abstention": "declined (lower is better)",
+}
 MISSES = 10
 _QUOTE_CHARS = 200
 
@@ -79,7 +84,19 @@ def render_table(result: NationalResult) -> str:
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(lines + _comparison_lines(result))
+
+
+def _comparison_lines(result: NationalResult) -> list[str]:
+    """The assistant on the comparison questions, one line per side (nothing when none were asked)."""
+    if not result.comparisons:
+        return []
+    lines = []
+    for side in SIDES:
+        figures = result.comparisons.get(side, {}).get("overall", {})
+        lines.append(f"comparisons ({side}, n={figures.get('n', 0)}): "
+                     + ", ".join(f"{COMPARISON_LABELS[m]} {fmt(figures.get(m))}" for m in COMPARISON_LABELS))
+    return lines
 
 
 def _kind_rows(result: NationalResult) -> list[list[str]]:
@@ -193,6 +210,17 @@ def render_markdown(result: NationalResult) -> str:
         "",
         "![National evaluation](national.png)",
         "",
+        "## Comparing two councils",
+        "",
+        "Pairs of councils, both on the same side of the split, asked how their latest inspections compare "
+        "(`national_compare.py`); the assistant only (the baselines do not compare). An answer counts when it "
+        "quotes each council's overall grade from that council's own latest report.",
+        "",
+        _md_table(["side", "n", *COMPARISON_LABELS.values()],
+                  [[side, str(result.comparisons.get(side, {}).get("overall", {}).get("n", 0)),
+                    *(fmt(result.comparisons.get(side, {}).get("overall", {}).get(m)) for m in COMPARISON_LABELS)]
+                   for side in SIDES] if result.comparisons else []),
+        "",
         "## Per kind of question",
         "",
         f"n is dev/held-out/all. {names[0]} on each side, the others on all.",
@@ -223,6 +251,7 @@ def to_jsonable(result: NationalResult) -> dict[str, Any]:
         "targets": TARGETS,
         "split_rule": SPLIT_RULE,
         "unverified": result.unverified,
+        "comparisons": result.comparisons,
         "systems": {
             name: {"summary": run.summary, "seconds": run.seconds, "rows": run.rows}
             for name, run in result.systems.items()

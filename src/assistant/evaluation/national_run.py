@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
-from assistant.evaluation import national
+from assistant.evaluation import national, national_compare
 from assistant.evaluation.national_split import SPLITS, summarise_splits
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ class NationalResult:
     #: Ids of items whose expected fact (from the table) is not in the expected report's indexed text.
     unverified: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The assistant on the comparison questions (``national_compare``): per side, ``{"overall": figures}``.
+    comparisons: dict[str, Any] = field(default_factory=dict)
 
 
 def _answer_all(
@@ -151,6 +153,10 @@ def run_national(
 
     answers, seconds = _answer_all(ask, items, ASSISTANT, progress)
     systems = {ASSISTANT: _system(ASSISTANT, items, answers, seconds, "citations")}
+    pairs = national_compare.comparison_items(Path(data_dir) / "judgements.csv", reports)
+    pair_answers, _ = _answer_all(ask, pairs, "comparisons", progress)
+    pair_rows = [national_compare.score_comparison(i, a or {}) for i, a in zip(pairs, pair_answers, strict=True)]
+    comparisons = summarise_splits(pair_rows, national_compare.summarise)
     if with_baselines:
         build_started = time.perf_counter()
         baselines = _baselines(assistant.index, assistant.embedder, Path(index_dir).parent / "national-texts")
@@ -172,7 +178,7 @@ def run_national(
         "seconds": round(time.perf_counter() - started, 1),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
-    return NationalResult(items, systems, unverified, meta)
+    return NationalResult(items, systems, unverified, meta, comparisons)
 
 
 def write_national(result: NationalResult, out_dir: Path) -> dict[str, Path]:
