@@ -63,7 +63,7 @@ def test_filters_narrow_to_the_chosen_documents(fake_assistant: Assistant) -> No
 
 def test_an_abstention_under_filters_names_what_was_searched(fake_assistant: Assistant) -> None:
     letter = "2020-12-ofsted-focused-visit-letter"
-    question = "How much did the Family Safeguarding model cost?"  # the 2020 letter gives no sum of money
+    question = "How many families did the Family Safeguarding model support?"  # the 2020 letter counts none
     narrowed = fake_assistant.ask(question, filters={"doc_ids": [letter]})
     assert narrowed.abstained and not narrowed.citations
     assert "The selected reports do not cover this question." in narrowed.answer

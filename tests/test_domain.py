@@ -39,8 +39,7 @@ def test_the_bundled_pack_loads_with_its_tables() -> None:
     assert pack.grades == ("outstanding", "good", "requires improvement", "inadequate")
     assert pack.grade_long_forms == {"requires improvement": "requires improvement to be good"}
     assert {"judged", "rated", "judgement", "judgment"} <= set(pack.judging_words)
-    assert set(pack.overview_headings) == {"recommendations", "conclusions", "findings"}
-    assert {"compare", "versus"} <= set(pack.comparing_words) and "findings" in pack.overview_words
+    assert {"compare", "versus"} <= set(pack.comparing_words)
     assert pack.phrases["we care for"] == "looked after children in care"
     assert pack.label_words["date"] == "date dates"
     with pytest.raises(TypeError):
@@ -59,8 +58,6 @@ def test_the_pack_holds_no_council_abbreviation() -> None:
         ("version = 1", 'version = "one"', "'version' must be a whole number"),
         ('cla = "children looked after in care"', "cla = 3", "'glossary' must be a table of non-empty strings"),
         ('capitals_only = ["send", "mash", "pep"]', "capitals = []", "'glossary_rules.capitals_only' is missing"),
-        ('conclusions = [["conclu*"], ["summary"]]', 'conclusions = ["summary"]',
-         "'overview_headings.conclusions' must be a list of lists"),
         ("[grades]", "[grades\n", "cannot be read"),
     ],
 )

@@ -341,18 +341,6 @@ KNOWN_TEST_ONLY_RULES: dict[str, tuple[list[str], str]] = {
         ["q145", "q162"],
         "added with 'come' from tune q011 and q069; q145 and q162 written after it",
     ),
-    "search_text._UNITS[three]": (
-        ["q154"],
-        "figures written in words (from tune q116); q154 written after it",
-    ),
-    "search_text._VALUE[three]": (
-        ["q154"],
-        "figures written in words (from tune q116); q154 written after it",
-    ),
-    "search_text._NUMBER_WORD|\\b(?:twentieth|thirtieth|fortieth|fiftieth|sixtieth|seventie": (
-        ["q154"],
-        "figures written in words (from tune q116); q154 written after it",
-    ),
 }
 
 

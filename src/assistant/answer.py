@@ -1,7 +1,7 @@
 """Answers: the best sentences of the retrieved passages, quoted verbatim with numbered citations.
 
-Pure functions over plain data: scoring sentences, deciding to abstain, choosing quotes without
-repeating, and writing the Markdown. Nothing here is generated: every quoted character is the report's.
+Pure functions over plain data: scoring sentences, deciding to abstain, choosing quotes and writing
+the Markdown. Nothing here is generated: every quoted character is the report's.
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from assistant.answer_types import (
     answer_type,
     earns_type_bonus,
     gives,
-    grade_premise_conflict,
     label_share,
     labelled,
     question_words,
-    specific_date_in,
-    wants_specific_date,
 )
 from assistant.passages import marker_length
 from assistant.questions import named_years
@@ -159,26 +156,26 @@ def score_sentences(
 
 
 def unanswered_reason(
-    question: str, chosen: Sequence[Evidence], off: Collection[str] = (), strict: bool = True, premise: bool = True
+    question: str, chosen: Sequence[Evidence], off: Collection[str] = (), strict: bool = True
 ) -> str:
     """Why the chosen quotes, though on the question's subject, do not answer it ("" when they may): with
-    ``strict``, the question asks for a date, a count, a sum of money or a share that none of them gives (a
-    quote that shares no word with the question does not count); with ``premise``, it assumes an Ofsted
-    judgement that they contradict. ``off``: kinds of fact not recognised (see ``answer_type``)."""
+    ``strict``, the question asks for a date, a span or rhythm of time or a count that none of them gives (a
+    quote that shares no word with the question does not count). ``off``: kinds of fact not recognised (see
+    ``answer_type``)."""
     wanted = answer_type(question, off)
     named = question_words(question)
     if strict and wanted in STRICT_TYPES and not any(
             e.lexical > 0 and gives(wanted, e.sentence.text, named) for e in chosen):
         return f"None of the closest passages gives {TYPE_NAMES[wanted]}."
-    return grade_premise_conflict(question, [e.sentence.text for e in chosen]) if premise else ""
+    return ""
 
 
 def answering_quotes(
     question: str, chosen: Sequence[Evidence], comparison: bool, single: bool = False, off: Collection[str] = ()
 ) -> list[Evidence]:
-    """For a question that asks for a date, a count, a sum of money, a share or an Ofsted judgement, only
+    """For a question that asks for a date, a span or rhythm of time, a count or an Ofsted judgement, only
     the chosen quotes that give one and share a word with the question: the others do not answer it. With
-    ``single`` (the question asks for one fact, not a list), a date, count, money or share question keeps
+    ``single`` (the question asks for one fact, not a list), a question of a ``STRICT_TYPES`` kind keeps
     only the best of them: a second date or figure is another fact, not more of the answer. When none
     gives one (see ``unanswered_reason``; a judgement question is not declined for it) and for comparisons
     (every document keeps its line) all are kept. ``off``: kinds of fact not recognised."""
@@ -190,20 +187,6 @@ def answering_quotes(
     if not kept:
         return list(chosen)
     return kept[:1] if single and wanted in STRICT_TYPES else kept
-
-
-def prefer_specific_date(
-    question: str, answering: Sequence[Evidence], evidence: Sequence[Evidence], floor: float = 0.85,
-    off: Collection[str] = (),
-) -> list[Evidence]:
-    """A "when" question answered by one quote that gives only a year ("first pause (2021)") is answered
-    instead by the best sentence that gives a specific date ("on 10 December 2020") and scores at least
-    ``floor`` of the best, when there is one. A question asking which year keeps its answer."""
-    if len(answering) != 1 or not wants_specific_date(question, off) or specific_date_in(answering[0].sentence.text):
-        return list(answering)
-    best = evidence[0].score if evidence else 0.0
-    dated = [e for e in evidence if e.lexical > 0 and specific_date_in(e.sentence.text) and e.score >= floor * best]
-    return dated[:1] or list(answering)
 
 
 def complete_lead_ins(
@@ -258,18 +241,16 @@ def _continues_list(sentence: Sentence, passage: Passage, previous: Passage) -> 
 
 
 def select_quotes(
-    evidence: Sequence[Evidence], vectors: dict[int, np.ndarray], limit: int, relative_floor: float = 0.8,
-    per_document: bool = False, document_floor: float = 0.6, other_passage_floor: float = 0.85,
-    other_document_floor: float = 0.9, duplicate_cosine: float = 0.9,
+    evidence: Sequence[Evidence], limit: int, relative_floor: float = 0.8, per_document: bool = False,
+    document_floor: float = 0.6, other_passage_floor: float = 0.85, other_document_floor: float = 0.9,
 ) -> list[Evidence]:
-    """Pick up to ``limit`` sentences, best first, skipping near-duplicates and weak fillers.
+    """Pick up to ``limit`` sentences, best first, skipping weak fillers.
 
     A sentence is kept only if it scores at least ``relative_floor`` of the best. With ``per_document``
     (comparisons) the best sentence of each document comes first, so every document gets its line, if
     that sentence scores at least ``document_floor`` of the best. Otherwise the answer stays close to the
     best sentence: one from another passage of its report needs ``other_passage_floor`` of the best, one
-    from another report ``other_document_floor``. A sentence within cosine ``duplicate_cosine`` of a quote
-    already chosen says the same thing and is skipped.
+    from another report ``other_document_floor``.
     """
     if not evidence:
         return []
@@ -290,15 +271,7 @@ def select_quotes(
             return other_passage_floor if e.passage.doc_id == lead.doc_id else other_document_floor
 
         pool = [e for e in pool if e.score >= best * floor(e)]
-    chosen: list[Evidence] = []
-    for e in pool:
-        if len(chosen) >= limit:
-            break
-        v = vectors[e.sentence.sentence_id]
-        if any(float(v @ vectors[c.sentence.sentence_id]) > duplicate_cosine for c in chosen):
-            continue  # says the same thing as a quote already chosen
-        chosen.append(e)
-    return chosen
+    return pool[:limit]
 
 
 def source_label(doc: Document) -> str:

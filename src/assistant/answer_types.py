@@ -1,5 +1,5 @@
-"""What a question asks for, and whether a sentence gives it: a date, a count, a sum of money, a share,
-an Ofsted judgement or another figure.
+"""What a question asks for, and whether a sentence gives it: a date, how often, how long, a count, an
+Ofsted judgement or another figure.
 
 Pure functions over text. The answer uses them to rank sentences that hold the kind of fact asked for, to
 keep only the quotes that give it, and to decline when none does.
@@ -8,7 +8,7 @@ keep only the quotes that give it, and to decline when none does.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 
 from assistant.domain import default_pack
 from assistant.text import MONTHS
@@ -70,26 +70,12 @@ def counts_in(text: str, exclude: Collection[str] = ()) -> list[str]:
     return out
 
 
-_MONEY_QUESTION = re.compile(
-    r"\bhow much\b.*\b(?:pay|paid|cost|costs|spend|spent|budget|money|fund\w*|grant|invest\w*|worth|price|put|"
-    r"putting|give|gave|given|allocat\w*|commit\w*|award\w*)\b|"
-    r"\bhow much (?:money|funding)\b|\bwhat (?:was|is|were|are) the (?:cost|price|budget)\b|"
-    r"\b(?:get|gets|got|getting|be|being)\s+paid\b|\bsalar(?:y|ies)\b|\bwages?\b",
-    re.I,
-)
-# "How much time / effort / progress ..." is not a question about money, whatever its verb.
-_NOT_MONEY = re.compile(r"\bhow much (?:more |extra )?(?:time|effort|work|progress|support|attention|longer)\b", re.I)
-_SHARE_QUESTION = re.compile(r"\bwhat (?:proportion|percentage|share|percent)\b|\bby what percentage\b", re.I)
-_MONEY_IN_TEXT = re.compile(r"[£$€]|\b(?:million|billion|pounds?)\b", re.I)
-_SHARE_IN_TEXT = re.compile(
-    r"%|\bper ?cent\b|\b(?:half|third|quarter|majority|minority|most|proportion)\b", re.I
-)
-# Answer types that a figure of another kind cannot answer: "how much did it cost" is not answered by
-# "phase 1" or "39%", "when" not by a sentence without a date. A question of one of these kinds abstains
-# when no quoted sentence holds one.
-STRICT_TYPES = frozenset({"money", "share", "count", "date", "frequency", "duration"})
+# Answer types that a figure of another kind cannot answer: "how many" is not answered by "phase 1",
+# "when" not by a sentence without a date. A question of one of these kinds abstains when no quoted sentence
+# holds one.
+STRICT_TYPES = frozenset({"count", "date", "frequency", "duration"})
 # The kinds of fact that type-aware ranking looks for in a passage (see ``passage_holds``).
-PASSAGE_TYPES = frozenset({"grade", "money", "share", "count", "date", "frequency", "duration"})
+PASSAGE_TYPES = frozenset({"grade", "count", "date", "frequency", "duration"})
 # A date as a "when" question wants it: a day or a month with its year or day ("1 February 2022", "October
 # 2020", "November 25"), or a season with its year ("Autumn 2022"). A bare year is in most passages of a
 # dated report and says little.
@@ -141,20 +127,18 @@ _DURATION_IN_TEXT = re.compile(
 
 
 #: The kinds of fact a question can ask for, in the order they are recognised (the first that matches wins).
-QUESTION_KINDS = ("date", "frequency", "duration", "money", "share", "count", "grade", "number")
+QUESTION_KINDS = ("date", "frequency", "duration", "count", "grade", "number")
 
 
 def answer_type(question: str, off: Collection[str] = ()) -> str | None:
     """The kind of fact a question asks for: "date", "frequency" ("how often"), "duration" ("how long"),
-    "money", "share" (a percentage or proportion), "count" ("how many", "the average"), "grade" (an Ofsted
-    judgement), "number" (any other figure), or None. ``off``: kinds not to recognise (their rule switched
+    "count" ("how many", "the average"), "grade" (an Ofsted judgement), "number" (any other figure: "how
+    much did it cost?", "what percentage ..."), or None. ``off``: kinds not to recognise (their rule switched
     off, see ``rules.py``)."""
     tests = {
         "date": lambda: _WHEN.search(question),
         "frequency": lambda: _HOW_OFTEN.search(question),
         "duration": lambda: _HOW_LONG.search(question),
-        "money": lambda: _MONEY_QUESTION.search(question) and not _NOT_MONEY.search(question),
-        "share": lambda: _SHARE_QUESTION.search(question),
         "count": lambda: _COUNT_QUESTION.search(question),
         "grade": lambda: _GRADE_QUESTION.search(question),
         "number": lambda: _HOW_MANY.search(question),
@@ -163,14 +147,10 @@ def answer_type(question: str, off: Collection[str] = ()) -> str | None:
 
 
 def has_answer_type(text: str, kind: str | None) -> bool:
-    """Whether a sentence holds the kind of fact asked for (a date, a sum of money, a share, a figure, an
+    """Whether a sentence holds the kind of fact asked for (a date, a rhythm or span of time, a figure, an
     Ofsted judgement)."""
     if kind == "date":
         return bool(_DATE_IN_TEXT.search(text))
-    if kind == "money":
-        return bool(_MONEY_IN_TEXT.search(text))
-    if kind == "share":
-        return bool(_SHARE_IN_TEXT.search(text))
     if kind == "count":
         return bool(counts_in(text))
     if kind == "frequency":
@@ -191,16 +171,8 @@ def _grade_pattern(grade: str) -> str:
 
 
 # The inspectorate's grade scale (Ofsted's four points), from the domain pack: each grade, its long form
-# matching as the grade ("requires improvement( to be good)"); the one-word grades also name a judgement
-# before its noun ("an outstanding rating").
+# matching as the grade ("requires improvement( to be good)").
 _GRADE = "|".join(_grade_pattern(g) for g in default_pack().grades)
-_ONE_WORD_GRADE = "|".join(g for g in default_pack().grades if " " not in g)
-_GRADE_ASSERTED = re.compile(
-    rf"\b(?:{_JUDGING}|found to be|deemed)\b"
-    rf"(?:\s+(?:as|at|to be|overall|an?|the))*\s+({_GRADE})\b|\b({_ONE_WORD_GRADE})\s+"
-    rf"(?:rating|grade|judgements?|judgments?|overall)\b",
-    re.I,
-)
 # A grade stated as a judgement: after a judging word, in quotes, or in a table cell. Not prose such as
 # "a consistently good and ultimately outstanding service".
 _GRADE_IN_TEXT = re.compile(
@@ -217,33 +189,14 @@ def _grade(phrase: str) -> str:
     return next((g for g in default_pack().grade_long_forms if phrase.startswith(g)), phrase)
 
 
-def asserted_grades(question: str) -> set[str]:
-    """Ofsted grades the question takes as given ("why was it rated outstanding?" -> {"outstanding"})."""
-    return {_grade(m.group(1) or m.group(2)) for m in _GRADE_ASSERTED.finditer(question)}
-
-
 def grades_in(text: str) -> set[str]:
     """Ofsted grades a sentence states as a judgement ("judged to be 'Good'"; "Requires improvement to be
     good" is one grade, not "good")."""
     return {_grade(m.group(1)) for m in _GRADE_IN_TEXT.finditer(text)}
 
 
-def grade_premise_conflict(question: str, texts: Sequence[str]) -> str:
-    """A false premise about a judgement: the question assumes a grade that the best evidence never states
-    while it states another one. Returns the reason to give, or "" when there is no conflict."""
-    assumed = asserted_grades(question)
-    if not assumed:
-        return ""
-    stated = set().union(*(grades_in(t) for t in texts)) if texts else set()
-    if not stated or assumed & stated:
-        return ""
-    wanted = " or ".join(sorted(f"“{g}”" for g in assumed))
-    found = ", ".join(sorted(f"“{g}”" for g in stated))
-    return f"The question assumes a judgement of {wanted}; the closest passages state {found} instead."
-
-
-TYPE_NAMES = {"money": "a sum of money", "share": "a percentage or proportion", "count": "a count of what is asked",
-               "date": "a date or time", "frequency": "how often", "duration": "how long"}
+TYPE_NAMES = {"count": "a count of what is asked", "date": "a date or time", "frequency": "how often",
+              "duration": "how long"}
 
 
 def gives(kind: str, text: str, named: Collection[str] = ()) -> bool:
@@ -283,19 +236,6 @@ def earns_type_bonus(text: str, wanted: str) -> bool:
     date, a specific one ("on 10 December 2020", not "first pause (2021)"), since a bare year is in most
     sentences of a dated report; a bare year still answers a "when" question (see ``gives``)."""
     return specific_date_in(text) if wanted == "date" else has_answer_type(text, wanted)
-
-
-_ASKS_YEAR = re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.I)
-
-
-def wants_specific_date(question: str, off: Collection[str] = ()) -> bool:
-    """Whether a question wants a date more specific than a year: a "when" question that does not ask
-    which year.
-
-    >>> wants_specific_date("On what date was the trust paused?"), wants_specific_date("What year was it?")
-    (True, False)
-    """
-    return answer_type(question, off) == "date" and not _ASKS_YEAR.search(question)
 
 
 def specific_date_in(text: str) -> bool:

@@ -3,8 +3,8 @@
 ``Answerer.answer`` scores the sentences of the best passages (``Ranker.evidence``), decides whether they
 answer the question (``supported`` and the declining rules), chooses the quotes (``answer.select_quotes`` and
 the rules that keep only the quotes giving the fact asked for) and writes them (``answer.compose``). The
-pure functions it calls live in ``answer.py``, ``outcomes.py`` and ``questions.py``; this class reads each
-rule's switch from ``Settings`` (see ``rules.py``) and the collection's statistics.
+pure functions it calls live in ``answer.py`` and ``questions.py``; this class reads each rule's switch
+from ``Settings`` (see ``rules.py``) and the collection's statistics.
 """
 
 from __future__ import annotations
@@ -18,23 +18,19 @@ from assistant.answer import (
     complete_lead_ins,
     compose,
     lexical_overlap,
-    prefer_specific_date,
-    refers_to_itself,
     select_quotes,
     unanswered_reason,
 )
 from assistant.answer_types import STRICT_TYPES
 from assistant.collection import CollectionStats
 from assistant.index import Index
-from assistant.outcomes import OUTCOME_NOT_GIVEN, of_the_year, reporting_quotes
-from assistant.overview import lead_sentences
-from assistant.questions import documents_named, named_years, off_subject_words, question_shape, unknown_names
+from assistant.questions import documents_named, question_shape, unknown_names
 from assistant.ranking import Query, Ranker
 from assistant.retrieval import Scored
 from assistant.search_text import subject_terms, terms
 from assistant.settings import Settings
 from assistant.text import either
-from assistant.types import Citation, Passage, RetrievedPassage, Sentence
+from assistant.types import Citation, RetrievedPassage
 
 #: What the answer stage gives back: the answer's Markdown, its citations, whether it abstained, and the
 #: "possibly related" passages shown with an abstention.
@@ -58,8 +54,6 @@ class Answerer:
         question_terms = terms(standalone)
         comparison, wants_list = question_shape(standalone)
         top = ranked[: s.answer_passages]
-        if comparison:
-            top = top + self.ranker.best_of_named_documents(query, searched, top)
         quote_terms = subject_terms(question_terms) if comparison else question_terms
         evidence = self.ranker.evidence(top, query, quote_terms)
         related = passages[: s.related_passages]
@@ -73,51 +67,16 @@ class Answerer:
         if not evidence or not self.supported(evidence, question_terms, query.synonyms):
             return decline()
         limit = s.max_list_quotes if (comparison or wants_list) else s.max_quotes
-        years = named_years(standalone)
-        if len(years) == 1 and not comparison and s.on("year-of-quotes"):  # "in 2019": that year's quotes
-            evidence = of_the_year(years[0], evidence, self.stats.dates, s.year_quote_floor)
         chosen = self.select(evidence, limit, per_document=comparison)
         reason = self.unanswered(query, chosen)
-        if not reason and not comparison and s.on("outcome-reporting"):  # quotes that may give an outcome
-            chosen = reporting_quotes(query.asked, chosen, self.stats.dates)
-            reason = "" if chosen else OUTCOME_NOT_GIVEN
         if reason:
             return decline(reason)
         # A lead-in brings its list: up to max_list_lines of it for a list question, one line when the
         # question asks for a single fact, and otherwise as many lines as an answer has quotes.
         items = 1 if query.wanted in STRICT_TYPES else s.max_list_lines if wants_list else limit
-        answering = self.answering(query, chosen, comparison, single=not wants_list)
-        if not comparison and not wants_list and s.on("specific-date"):
-            answering = prefer_specific_date(query.asked, answering, evidence, s.specific_date_floor,
-                                             self.ranker.types_off)
-        chosen = self.lead_ins(answering, items)
-        alien = self.off_subject(query, chosen, query.asked)
-        if alien:  # the quotes only share a place or a name with a question on another subject
-            return decline(f"They never mention {either(alien)}.")
+        chosen = self.lead_ins(self.answering(query, chosen, comparison, single=not wants_list), items)
         named = documents_named(standalone, self.stats.naming_words) if comparison else []
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison, named)
-        return answer_md, citations, False, ()
-
-    def summarise(self, query: Query, summary: list[Passage]) -> Drafted | None:
-        """The answer to a question about a whole document: the opening sentences of its summary passages,
-        in their order, each list or table given by its lines and each lead-in followed by its list. None
-        when they hold nothing to quote (the question is then answered as any other)."""
-        s = self.settings
-        self_reference = s.on("self-reference")
-
-        def usable(sentence: Sentence) -> bool:
-            return self.ranker.quotable(sentence.sentence_id) and not (
-                self_reference and refers_to_itself(sentence.text))
-
-        sentences = {p.passage_id: [self.index.sentences[i] for i in self.index.sentences_of.get(p.passage_id, [])]
-                     for p in summary}
-        lead = lead_sentences(summary, sentences, usable, s.max_list_quotes, s.max_list_lines)
-        if not lead:
-            return None
-        # Scores fall in reading order, so the answer keeps it; a list's lines share their lead-in's.
-        chosen = [Evidence(x, p, 1.0 - i / 1000, 0.0, 1.0) for i, (x, p) in enumerate(lead)]
-        chosen = self.lead_ins(chosen, s.max_list_lines)
-        answer_md, citations = compose(query.standalone, chosen, self.index.documents, False)
         return answer_md, citations, False, ()
 
     # ------------------------------------------------------------ the rules, each behind its switch
@@ -139,18 +98,14 @@ class Answerer:
         return coverage >= s.min_coverage or best.dense >= s.dense_support
 
     def select(self, evidence: Sequence[Evidence], limit: int, per_document: bool = False) -> list[Evidence]:
-        """``answer.select_quotes`` with the quote-floor, near-duplicate and per-document rules' switches."""
+        """``answer.select_quotes`` with the quote-floor and per-document rules' switches."""
         s = self.settings
         floors = {} if s.on("quote-floors") else {"other_passage_floor": 0.8, "other_document_floor": 0.8}
-        vectors = {e.sentence.sentence_id: self.index.sentence_vectors[e.sentence.sentence_id] for e in evidence}
-        return select_quotes(evidence, vectors, limit, per_document=per_document and s.on("per-document"),
-                             duplicate_cosine=0.9 if s.on("near-duplicates") else 2.0, **floors)
+        return select_quotes(evidence, limit, per_document=per_document and s.on("per-document"), **floors)
 
     def unanswered(self, query: Query, chosen: Sequence[Evidence]) -> str:
         """Why the chosen quotes do not answer the question ("" when they may; ``answer.unanswered_reason``)."""
-        s = self.settings
-        return unanswered_reason(query.asked, chosen, self.ranker.types_off, s.on("strict-type"),
-                                 s.on("grade-premise"))
+        return unanswered_reason(query.asked, chosen, self.ranker.types_off, self.settings.on("strict-type"))
 
     def answering(self, query: Query, chosen: Sequence[Evidence], comparison: bool, single: bool) -> list[Evidence]:
         """The quotes that give the fact asked for (``answer.answering_quotes``), when that rule is on."""
@@ -163,12 +118,3 @@ class Answerer:
         if not self.settings.on("lead-ins"):
             return list(chosen)
         return complete_lead_ins(chosen, self.stats.following, items)
-
-    def off_subject(self, query: Query, chosen: Sequence[Evidence], asked: str) -> list[str]:
-        """The question's subject words the quotes never touch, when they share only a place or a name with
-        it (``questions.off_subject_words``); [] when the answer stands."""
-        if not self.settings.on("off-subject"):
-            return []
-        stats = self.stats
-        quoted = set().union(*(stats.passage_terms[stats.passage_positions[e.passage.passage_id]] for e in chosen))
-        return off_subject_words(asked, quoted, stats.sorted_terms, query.synonyms)

@@ -39,10 +39,9 @@ class CollectionStats:
     idf: dict[str, float]
     unseen_idf: float
     known_terms: set[str]
-    sorted_terms: list[str]
     """Term weights over the passages' keyword-indexed texts (``embedding_text``), the weight of a term
-    they never use, every term the collection knows (its documents' titles and financial years included)
-    and those terms sorted."""
+    they never use, and every term the collection knows (its documents' titles and financial years
+    included)."""
 
     # ------------------------------------------------------------------------------- per sentence id
     sentence_terms: list[set[str]]
@@ -66,18 +65,13 @@ class CollectionStats:
     ``index.passages``."""
 
     # ---------------------------------------------------------------------------------- per document
-    header_terms: dict[str, set[str]]
     naming_words: dict[str, frozenset[str]]
-    passages_of: dict[str, list[Passage]]
-    dates: dict[str, str | None]
     document_offsets: dict[str, int]
+    """Per doc_id: the words a question can name it by (``questions.naming_words``) and the position of its
+    first passage less that passage's own position (see ``position_of``)."""
     areas: dict[str, list[Document]]
     """The collection's areas by the short name a question uses for them, each with its documents oldest
     first (``scope.areas_of``)."""
-    """Per doc_id: the terms of its title, publisher, kind and date (what ``overview_document`` reads as
-    the words describing it); the words a question can name it by (``questions.naming_words``); its
-    passages in order; its date; and the position of its first passage less that passage's own position
-    (see ``position_of``)."""
 
     @classmethod
     def from_index(cls, index: Index) -> CollectionStats:
@@ -101,9 +95,6 @@ class CollectionStats:
                 if "\t" in header and header != s.text:
                     scoring_terms[s.sentence_id] = scoring_terms[s.sentence_id] | set(terms(header))
         titles = title_sentences(index.sentences)
-        passages_of: dict[str, list[Passage]] = {}
-        for p in index.passages:
-            passages_of.setdefault(p.doc_id, []).append(p)
         passage_positions = {p.passage_id: i for i, p in enumerate(index.passages)}
         sentence_passages = np.array([passage_positions[s.passage_id] for s in index.sentences], dtype=np.int64)
         if len(sentence_passages) and np.any(np.diff(sentence_passages) < 0):
@@ -113,7 +104,6 @@ class CollectionStats:
             idf=idf,
             unseen_idf=unseen_idf(len(texts)),
             known_terms=known_terms,
-            sorted_terms=sorted(known_terms),
             sentence_terms=sentence_terms,
             scoring_terms=scoring_terms,
             quotable=[quotable(s, len(sentence_terms[s.sentence_id]), False) for s in index.sentences],
@@ -123,10 +113,7 @@ class CollectionStats:
             passage_sentence_ends=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "right"),
             passage_terms=[set(terms(t)) for t in texts],
             passage_positions=passage_positions,
-            header_terms=header_terms,
             naming_words=naming_words(index.documents),
-            passages_of=passages_of,
-            dates={d: doc.date for d, doc in index.documents.items()},
             document_offsets=document_offsets,
             areas=areas_of(index.documents),
         )

@@ -209,7 +209,7 @@ def report_quotes(assistant: Assistant, query: Query, doc_id: str) -> list[Evide
     """The quotes of one report that answer the query, as an ordinary question restricted to that report
     would quote them; [] when its best sentences do not answer it (no quote rather than an unrelated one)."""
     ranker, answerer, s = assistant.ranker, assistant.answerer, assistant.settings
-    ranked = ranker.by_best_sentence(ranker.prefer_answer_type(ranker.search(query, {doc_id}), query), query)
+    ranked = ranker.prefer_answer_type(ranker.search(query, {doc_id}), query)
     question_terms = subject_terms(terms(query.standalone))
     evidence = ranker.evidence(ranked[: s.answer_passages], query, question_terms)
     if query.wanted == "grade":  # a judgement is quoted where a report states one, or not at all
@@ -220,5 +220,4 @@ def report_quotes(assistant: Assistant, query: Query, doc_id: str) -> list[Evide
     if answerer.unanswered(query, chosen):
         return []
     chosen = answerer.answering(query, chosen, False, single=True)
-    chosen = answerer.lead_ins(chosen, 1 if query.wanted in STRICT_TYPES else s.max_quotes)
-    return [] if answerer.off_subject(query, chosen, query.asked) else chosen
+    return answerer.lead_ins(chosen, 1 if query.wanted in STRICT_TYPES else s.max_quotes)

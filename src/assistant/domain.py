@@ -1,6 +1,6 @@
 """The domain pack: the vocabulary of one field of reports (its glossary, stopwords and words of asking,
-its grade scale, the headings of its reports' summaries), read from one TOML file rather than written
-into code, so that another field is a new pack and not new code.
+its grade scale), read from one TOML file rather than written into code, so that another field is a new
+pack and not new code.
 
 The bundled pack, ``data/domains/childrens-services.toml``, is the default (``default_pack``). The index
 manifest records the pack an index was built with as ``name@version`` (``DomainPack.label``).
@@ -38,12 +38,10 @@ class DomainPack:
     capitals_only: frozenset[str]
     phrases: Mapping[str, str]
     comparing_words: tuple[str, ...]
-    overview_words: tuple[str, ...]
     label_words: Mapping[str, str]
     grades: tuple[str, ...]
     grade_long_forms: Mapping[str, str]
     judging_words: tuple[str, ...]
-    overview_headings: Mapping[str, tuple[tuple[str, ...], ...]]
     path: str = ""
 
     @property
@@ -98,20 +96,6 @@ class _Reader:
             raise self.fail(key, "a table of non-empty strings")
         return MappingProxyType(dict(value))
 
-    def groups(self, key: str) -> Mapping[str, tuple[tuple[str, ...], ...]]:
-        value = self.get(key)
-        if not isinstance(value, Mapping):
-            raise self.fail(key, "a table of lists of lists of strings")
-        out: dict[str, tuple[tuple[str, ...], ...]] = {}
-        for name, groups in value.items():
-            ok = isinstance(groups, list) and all(
-                isinstance(g, list) and g and all(isinstance(w, str) and w.strip() for w in g) for g in groups
-            )
-            if not ok:
-                raise self.fail(f"{key}.{name}", "a list of lists of non-empty strings")
-            out[name] = tuple(tuple(g) for g in groups)
-        return MappingProxyType(out)
-
 
 def load_pack(path: str | Path | None = None) -> DomainPack:
     """Read a domain pack; ``path`` None reads the bundled children's-services pack.
@@ -134,10 +118,6 @@ def load_pack(path: str | Path | None = None) -> DomainPack:
     for grade, long in long_forms.items():
         if grade not in grades or not long.startswith(grade):
             raise r.fail(f"grades.long_forms.{grade}", "a grade of grades.scale mapped to a phrase that begins with it")
-    headings = r.groups("overview_headings")
-    for wanted in ("recommendations", "conclusions", "findings"):
-        if wanted not in headings:
-            raise DomainPackError(f"The domain pack {file} is malformed: 'overview_headings.{wanted}' is missing.")
     return DomainPack(
         name=r.text("name"),
         version=version,
@@ -147,12 +127,10 @@ def load_pack(path: str | Path | None = None) -> DomainPack:
         capitals_only=frozenset(w.lower() for w in r.words("glossary_rules.capitals_only")),
         phrases=r.table("glossary_rules.phrases"),
         comparing_words=r.words("asking.comparing"),
-        overview_words=r.words("asking.overview"),
         label_words=r.table("asking.label_words"),
         grades=tuple(g.lower() for g in grades),
         grade_long_forms=MappingProxyType({k.lower(): v.lower() for k, v in long_forms.items()}),
         judging_words=r.words("grades.judging_words"),
-        overview_headings=headings,
         path=str(file),
     )
 

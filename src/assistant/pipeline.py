@@ -119,18 +119,14 @@ class Assistant:
         allowed = (
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
-        scope = (question_scope(standalone, self.stats.areas, s.on("stated-years")) if s.on("council-and-time")
-                 else Scope())
+        scope = question_scope(standalone, self.stats.areas) if s.on("council-and-time") else Scope()
         if scope.missing:
             text = f"**The reports in this collection do not cover this question.** {scope.missing}"
             return self._declined(question, standalone, text, started, id)
         if scope.doc_ids is not None:  # the council and time the question names narrow the search
             allowed = set(scope.doc_ids) if allowed is None else allowed & scope.doc_ids
         query = self.ranker.query(without_scope_words(standalone, scope))
-        ranked, summary = self.ranker.overview(query, allowed)
-        summarised = self.answerer.summarise(query, summary) if summary else None
-        if summarised is None:
-            ranked = self.ranker.rank(query, allowed)
+        ranked = self.ranker.rank(query, allowed)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(r) for r in ranked[: s.top_k])
         # A comparison of councils, or of one council over time: one block per report.
@@ -139,7 +135,7 @@ class Assistant:
         if comparing is not None:
             drafted = compare.answer_by_report(self, comparing, self.ranker.query(comparing.aspect), passages, allowed)
         else:
-            drafted = summarised or self.answerer.answer(query, ranked, passages, allowed)
+            drafted = self.answerer.answer(query, ranked, passages, allowed)
         answer_md, citations, abstained, related = drafted
         if had_instructions:
             answer_md = f"{answer_md}\n\n{INSTRUCTIONS_IGNORED}"

@@ -1,13 +1,12 @@
 """Reading a question: its shape (a comparison, a list), the years and documents it names, and the
-names and subject words the collection never mentions. Pure functions over text.
+names the collection never mentions. Pure functions over text.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from assistant.types import Document
 
@@ -92,32 +91,3 @@ def unknown_names(question: str, known_terms: set[str] | dict[str, float]) -> li
         if stems and all(t not in known_terms for t in stems):
             out.append(re.sub(r"'s$", "", word))
     return out
-
-
-def known_term(term: str, sorted_terms: Sequence[str]) -> bool:
-    """Whether the collection uses ``term`` or a longer word that starts with it (``sorted_terms``: the
-    collection's terms, sorted). The stemmer cuts some words short ("added" -> "ad"), and a stem that
-    begins a word of the reports ("additional") is not a sign of a question on another subject."""
-    i = bisect_left(sorted_terms, term)
-    return i < len(sorted_terms) and sorted_terms[i].startswith(term)
-
-
-def off_subject_words(
-    question: str, quoted_terms: set[str], sorted_terms: Sequence[str], synonyms: Mapping[str, set[str]]
-) -> list[str]:
-    """The subject words of a question on another subject: words the collection never uses, when none of
-    the question's subject words is in the quoted passages. [] when the answer stands.
-
-    The subject words are the question's lower-case content words; its capitalised words (places,
-    names, abbreviations) only locate it. "What is the weather in Chichester?" gives ["weather"] when
-    the quotes come from a passage that only names Chichester. One subject word in the quoted passages
-    (or one of its ``synonyms``, the glossary's) keeps the answer, however unusual the others.
-    """
-    from assistant.search_text import terms
-
-    stems = {w: terms(w) for w in re.findall(r"[\w'’-]+", question) if w[:1].islower()}
-    stems = {w: s for w, s in stems.items() if s}
-    for word_stems in stems.values():
-        if any(t in quoted_terms or synonyms.get(t, set()) & quoted_terms for t in word_stems):
-            return []
-    return [w for w, s in stems.items() if not any(known_term(t, sorted_terms) for t in s)]

@@ -1,9 +1,9 @@
 """Finding passages for a question: the query, the search, the reordering rules and the sentence scores.
 
-The retrieval stage. ``Ranker.query`` turns a standalone question into a ``Query`` (its plain words, glossary
-expansions, vector and the kind of fact it asks for), ``Ranker.rank`` searches (``retrieval.retrieve``:
-dense + BM25, fused) and reorders what it finds by the question's year, the kind of fact it asks for and
-the passages' best sentences. ``Ranker.evidence`` scores the sentences of ranked passages; the answer stage
+The retrieval stage. ``Ranker.query`` turns a standalone question into a ``Query`` (its glossary expansions,
+vector and the kind of fact it asks for), ``Ranker.rank`` searches (``retrieval.retrieve``: dense + BM25,
+fused) and reorders what it finds by the question's year and the kind of fact it asks for.
+``Ranker.evidence`` scores the sentences of ranked passages; the answer stage
 (``answering.py``) quotes from them. Every rule here reads its switch from ``Settings`` (see ``rules.py``).
 """
 
@@ -19,12 +19,10 @@ from assistant.collection import CollectionStats
 from assistant.conversation import own_words
 from assistant.embedding import Embedder
 from assistant.index import Index
-from assistant.overview import overview_document, overview_wanted, summary_passages
-from assistant.questions import documents_named, named_years, question_shape
+from assistant.questions import named_years
 from assistant.retrieval import Scored, SentenceScores, retrieve
-from assistant.search_text import alternatives, expand, plain_words, terms
+from assistant.search_text import alternatives, expand, terms
 from assistant.settings import Settings
-from assistant.types import Passage
 
 
 @dataclass(frozen=True)
@@ -53,46 +51,26 @@ class Ranker:
         self.types_off = types_off(settings)
 
     def query(self, standalone: str) -> Query:
-        """The query: the standalone question in plain words (``plain_words``) plus glossary expansions,
-        embedded once."""
-        s = self.settings
-        if s.on("plain-words"):
-            standalone = plain_words(standalone)
-        glossary, numbers = s.on("glossary"), s.on("spelled-numbers")
-        query_text = expand(standalone, glossary=glossary, numbers=numbers)
+        """The query: the standalone question plus glossary expansions, embedded once."""
+        glossary = self.settings.on("glossary")
+        query_text = expand(standalone, glossary=glossary)
         vector = self.embedder.embed([query_text])[0]
         asked = own_words(standalone)
         return Query(standalone, asked, vector, terms(query_text), self._best_sentence_per_passage(vector),
-                     answer_type(asked, self.types_off), alternatives(standalone, glossary=glossary, numbers=numbers))
+                     answer_type(asked, self.types_off), alternatives(standalone, glossary=glossary))
 
-    def search(self, query: Query, allowed: set[str] | None, candidates: int | None = None) -> list[Scored]:
+    def search(self, query: Query, allowed: set[str] | None) -> list[Scored]:
         """Dense and keyword candidates from the ``allowed`` documents (None: all), fused."""
         s = self.settings
         return retrieve(
-            self.index, query.vector, query.terms, allowed, candidates or s.candidates, s.fusion, s.dense_weight,
+            self.index, query.vector, query.terms, allowed, s.candidates, s.fusion, s.dense_weight,
             s.rrf_k, query.best_sentence if s.on("sentence-dense") else None,
         )
 
     def rank(self, query: Query, allowed: set[str] | None) -> list[Scored]:
-        """``search``, then the reordering rules: the year named, the kind of fact asked for, best sentences."""
+        """``search``, then the reordering rules: the year named, the kind of fact asked for."""
         ranked = self._prefer_named_years(self.search(query, allowed), query.standalone)
-        return self.by_best_sentence(self.prefer_answer_type(ranked, query), query)
-
-    def overview(self, query: Query, allowed: set[str] | None) -> tuple[list[Scored], list[Passage]]:
-        """For a question about a whole document ("What did the focused visit find?"): that document's
-        passages, those of its summary first (see ``overview.py``), and the summary's passages. ([], []) for
-        any other question."""
-        if not self.settings.on("overview"):
-            return [], []
-        doc = overview_document(query.asked, self.stats.header_terms)
-        if doc is None or (allowed is not None and doc not in allowed) or question_shape(query.standalone)[0]:
-            return [], []
-        summary = summary_passages(self.stats.passages_of[doc], overview_wanted(query.asked) or "findings")
-        order = {p.passage_id: i for i, p in enumerate(summary)}
-        ranked = self.search(query, {doc}, len(self.stats.passages_of[doc]))
-        first = sorted(ranked, key=lambda r: (order.get(self.index.passages[r.passage].passage_id, len(order)),
-                                              -r.score))
-        return first, summary
+        return self.prefer_answer_type(ranked, query)
 
     def _prefer_named_years(self, ranked: list[Scored], question: str) -> list[Scored]:
         """Date-aware matching: a question naming a year ("the 2023 inspection") ranks passages of documents
@@ -110,7 +88,7 @@ class Ranker:
         return sorted(boosted, key=lambda s: (-s.score, s.passage))
 
     def prefer_answer_type(self, ranked: list[Scored], query: Query) -> list[Scored]:
-        """Type-aware matching: a question asking for a date, a count, a sum, a share or an Ofsted judgement
+        """Type-aware matching: a question asking for a date, a span of time, a count or an Ofsted judgement
         ranks passages that hold one a little higher (``type_passage_bonus``), more when a labelled line
         gives it (``passage_fit``)."""
         wanted = query.wanted
@@ -125,44 +103,6 @@ class Ranker:
     def _fit(self, wanted: str, scored: Scored, named: list[str], weight: float | None) -> float:
         text = self.index.passages[scored.passage].text
         return passage_fit(wanted, text, named) if weight is None else passage_fit(wanted, text, named, weight)
-
-    def by_best_sentence(self, ranked: list[Scored], query: Query) -> list[Scored]:
-        """Sentence-level reranking: the top ``rerank_passages`` passages in the order of their best
-        sentence's score, as the answer scores sentences (``evidence``), so that the passages listed with
-        an answer lead with those its quotes come from. A passage with no quotable sentence goes last
-        among them; ties and the passages below keep their order."""
-        head = ranked[: self.settings.rerank_passages]
-        if len(head) < 2 or not self.settings.on("rerank-by-sentence"):
-            return ranked
-        evidence = self.evidence(head, query, terms(query.standalone))
-        best: dict[str, float] = {}
-        for e in evidence:  # best first
-            best.setdefault(e.passage.passage_id, e.score)
-        key = {s.passage: best.get(self.index.passages[s.passage].passage_id, -np.inf) for s in head}
-        return sorted(head, key=lambda s: -key[s.passage]) + ranked[len(head):]
-
-    def best_of_named_documents(self, query: Query, searched: set[str] | None, already: list[Scored]) -> list[Scored]:
-        """A comparison naming its sources ("the 2020 visit and the 2023 inspection", "the commissioner's
-        report and the scrutiny report") needs evidence from each, even when one ranks below the other:
-        the best ``answer_passages`` passages of each named document (by kind or publisher) and of the
-        documents dated each named year, searched on their own."""
-        if not self.settings.on("named-documents"):
-            return []
-        seen = {x.passage for x in already}
-        extra: list[Scored] = []
-        groups = [set(named) for named in documents_named(query.standalone, self.stats.naming_words)]
-        for year in named_years(query.standalone):
-            groups.append({d for d, doc in self.index.documents.items() if (doc.date or "").startswith(year)})
-        for docs in groups:
-            if searched is not None:
-                docs &= searched
-            if not docs:
-                continue
-            for scored in self.search(query, docs)[: self.settings.answer_passages]:
-                if scored.passage not in seen:
-                    seen.add(scored.passage)
-                    extra.append(scored)
-        return extra
 
     def quotable(self, sentence_id: int) -> bool:
         """Whether a sentence may be quoted (``answer.quotable``; a title line only with ``title-lines`` off)."""

@@ -41,30 +41,18 @@ RULES: tuple[Rule, ...] = (
          "declined.", "instructions.py"),
     Rule("follow-ups", QUESTION, "A follow-up ('and in 2020?', 'who paid for it?', 'what about care leavers?') "
          "is read as a standalone question from the conversation before it.", "conversation.py"),
-    Rule("plain-words", QUESTION, "Idioms of asking ('end up', 'manage to', 'how did X see ...') are taken out "
-         "of the search, so they are not read as the subject.", "search_text.plain_words"),
     Rule("glossary", QUESTION, "The domain pack's glossary: abbreviations, euphemisms and phrases are expanded "
          "into the search, and count as the question's words when judging coverage.", "search_text.expand"),
-    Rule("spelled-numbers", QUESTION, "Figures written in words ('twenty-first', 'sixteen') are searched in "
-         "digits too, as reports write them.", "search_text.numbers_spelled_out"),
     Rule("council-and-time", QUESTION, "A question naming a council searches only its reports, and its year, "
          "'latest', 'previous' or 'since' picks among them; a council with no report for the time asked is "
          "declined with what the collection has.", "scope.question_scope", NATIONAL_DEV),
-    Rule("stated-years", QUESTION, "A year no report of the council is dated in picks the report whose opening "
-         "'... dates:' line states it (an inspection running from December into February).", "scope.stated_years",
-         NATIONAL_DEV),
     Rule("compare-by-report", QUESTION, "A question comparing councils, or one council over time, is answered "
          "report by report: one cited block per report under its council's name.", "compare.py", NATIONAL_DEV),
-    Rule("overview", QUESTION, "A question about a whole document ('what did the focused visit find?') is "
-         "answered from that document's summary, in its order.", "overview.py"),
     # ---------------------------------------------------------------- kinds of fact asked for
     Rule("type-date", QUESTION, "'When', 'what date', 'which year' ask for a date.", "answer_types._WHEN"),
     Rule("type-frequency", QUESTION, "'How often' asks for a rhythm ('monthly', 'every six weeks').",
          "answer_types._HOW_OFTEN"),
     Rule("type-duration", QUESTION, "'How long' asks for a span of time.", "answer_types._HOW_LONG"),
-    Rule("type-money", QUESTION, "'How much', 'what did it cost' ask for a sum of money (not 'how much more "
-         "time').", "answer_types._MONEY_QUESTION"),
-    Rule("type-share", QUESTION, "'What proportion / percentage' asks for a share.", "answer_types._SHARE_QUESTION"),
     Rule("type-count", QUESTION, "'How many', 'the average' ask for a count.", "answer_types._COUNT_QUESTION"),
     Rule("type-grade", QUESTION, "'Judged', 'rated', 'how did X rate' ask for an inspection judgement (the "
          "domain pack's grade scale).", "answer_types._GRADE_QUESTION"),
@@ -79,10 +67,6 @@ RULES: tuple[Rule, ...] = (
     Rule("label-passage-fit", RETRIEVAL, "A passage whose labelled line gives the fact under the label asked for "
          "('Inspection dates: ...') gains up to three times type_passage_bonus.", "answer_types.passage_fit",
          NATIONAL_DEV),
-    Rule("rerank-by-sentence", RETRIEVAL, "The top rerank_passages passages are reordered by their best "
-         "sentence's answer score.", "pipeline._by_best_sentence"),
-    Rule("named-documents", RETRIEVAL, "A comparison naming its sources ('the 2020 visit and the 2023 "
-         "inspection') searches each named document or year on its own too.", "pipeline._best_of_named_documents"),
     # ---------------------------------------------------------------- choosing sentences
     Rule("title-lines", ANSWER, "A document's title line is never quoted (it matches every question about the "
          "document and says nothing).", "answer.title_sentences"),
@@ -94,16 +78,10 @@ RULES: tuple[Rule, ...] = (
          "self_reference_penalty.", "answer.refers_to_itself"),
     Rule("quote-floors", ANSWER, "A quote from another passage of the best quote's report needs 0.85 of the best "
          "score, one from another report 0.9 (otherwise 0.8).", "answer.select_quotes"),
-    Rule("near-duplicates", ANSWER, "A sentence whose vector is within cosine 0.9 of a quote already chosen is "
-         "skipped.", "answer.select_quotes"),
     Rule("per-document", ANSWER, "A comparison quotes each document's best sentence first (if it scores 0.6 of "
          "the best).", "answer.select_quotes"),
-    Rule("year-of-quotes", ANSWER, "A question naming one year keeps the quotes about that year (those scoring "
-         "0.7 of the best), not a later one's.", "outcomes.of_the_year"),
-    Rule("answering-quotes", ANSWER, "For a date, count, money, share or grade question, only the quotes that "
-         "give one are kept; for a single fact, only the best.", "answer.answering_quotes"),
-    Rule("specific-date", ANSWER, "A 'when' answer giving only a year is replaced by a sentence giving a full "
-         "date that scores 0.85 of the best.", "answer.prefer_specific_date"),
+    Rule("answering-quotes", ANSWER, "For a date, frequency, duration, count or grade question, only the quotes "
+         "that give one are kept; for a single fact, only the best.", "answer.answering_quotes"),
     Rule("lead-ins", ANSWER, "A quote ending on a colon brings the list it introduces.", "answer.complete_lead_ins"),
     # ---------------------------------------------------------------- declining
     Rule("min-score", ANSWER, "Below min_sentence_score for the best sentence the assistant declines.",
@@ -112,14 +90,8 @@ RULES: tuple[Rule, ...] = (
          "(IDF-weighted), unless a sentence is within cosine 0.62 of the question.", "pipeline._supported"),
     Rule("unknown-names", ANSWER, "A question naming a word the collection never uses (a place, a name) is "
          "declined, saying which.", "questions.unknown_names"),
-    Rule("off-subject", ANSWER, "Quotes that share only a place or a name with a question on another subject are "
-         "declined.", "questions.off_subject_words"),
-    Rule("strict-type", ANSWER, "A date, count, money or share question none of whose quotes gives one is "
-         "declined, saying so.", "answer.unanswered_reason"),
-    Rule("grade-premise", ANSWER, "A question assuming a judgement the quotes contradict is declined, saying "
-         "so.", "answer_types.grade_premise_conflict"),
-    Rule("outcome-reporting", ANSWER, "An outcome question ('what did the visit find') keeps only quotes that "
-         "can report it: not announcements, nothing dated before the event.", "outcomes.reporting_quotes"),
+    Rule("strict-type", ANSWER, "A date, frequency, duration or count question none of whose quotes gives one "
+         "is declined, saying so.", "answer.unanswered_reason"),
 )
 
 

@@ -22,10 +22,6 @@ _FRAME_WORDS = (
     r"unitary|corporation|children'?s|services?)"
 )
 _FRAME = re.compile(rf"\b{_FRAME_WORDS}\b", re.IGNORECASE)
-# A report's own statement of when its event took place, at its head: "Inspection dates: 5 to 9 December 2022
-# and 14 to 15 February 2023", "Inspection date: 18 March 2014 – 09 April 2014".
-_DATES_LINE = re.compile(r"^[^:\n]{0,40}\bdates?\b[^:\n]{0,20}:[ \t]*([^\n]+)$", re.IGNORECASE | re.MULTILINE)
-_HEAD_CHARS = 1500
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
@@ -120,13 +116,12 @@ def without_scope_words(question: str, scope: Scope) -> str:
     return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
-def question_scope(question: str, areas: Mapping[str, list[Document]], stated: bool = True) -> Scope:
+def question_scope(question: str, areas: Mapping[str, list[Document]]) -> Scope:
     """The documents a question's place and time words select (see the module docstring); ``areas``: the
     collection's, from ``areas_of``.
 
     Only a question that names an area is scoped: its years, "latest", "previous" or "since" then pick
     among that area's reports. Two or more areas, or a comparison over years, keep every report chosen.
-    With ``stated``, a year no report is dated in picks the report whose head states it (``stated_years``).
     """
     if len(areas) < 2:  # one area (or none): naming it selects everything, as before
         return Scope()
@@ -136,26 +131,21 @@ def question_scope(question: str, areas: Mapping[str, list[Document]], stated: b
     chosen: list[Document] = []
     for name in names:
         docs = areas[name]
-        picked, missing = _by_time(question, docs, name, len(names) > 1, stated)
+        picked, missing = _by_time(question, docs, name, len(names) > 1)
         if missing:
             return Scope(tuple(names), frozenset(), missing)
         chosen += picked
     return Scope(tuple(names), frozenset(d.doc_id for d in chosen))
 
 
-def _by_time(
-    question: str, docs: list[Document], name: str, several: bool, stated: bool = True
-) -> tuple[list[Document], str]:
+def _by_time(question: str, docs: list[Document], name: str, several: bool) -> tuple[list[Document], str]:
     years = sorted(set(_YEAR.findall(question)))
     since = _SINCE.search(question)
     if since:
         kept = [d for d in docs if (d.date or "") >= since.group(1)]
         return kept, "" if kept else _none(docs, name, f"since {since.group(1)}")
     if years:
-        # A report dated in another year may state an event that ran into the one named ("Inspection dates:
-        # 5 to 9 December 2022 and 14 to 15 February 2023", dated 2023): it is that year's when none is dated in it.
-        kept = [d for d in docs if (d.date or "")[:4] in years] or [
-            d for d in docs if stated and stated_years(d) & set(years)]
+        kept = [d for d in docs if (d.date or "")[:4] in years]
         if kept or several:
             return kept, ""
         return [], _none(docs, name, f"from {_and(years)}")
@@ -164,18 +154,6 @@ def _by_time(
     if _LATEST.search(question) and docs:
         return [docs[-1]], ""
     return docs, ""
-
-
-def stated_years(doc: Document) -> set[str]:
-    """The years a report's head says its event took place in (its first "... dates: ..." line); empty when
-    it states none.
-
-    >>> text = "Inspection dates: 5 to 9 December 2022 and 14 to 15 February 2023\\nLead inspector: A B"
-    >>> sorted(stated_years(Document("d", "t", "p", "k", "2023-02-15", "d.pdf", "", text)))
-    ['2022', '2023']
-    """
-    match = _DATES_LINE.search(doc.text[:_HEAD_CHARS])
-    return set(_YEAR.findall(match.group(1))) if match else set()
 
 
 def _none(docs: list[Document], name: str, when: str) -> str:

@@ -93,91 +93,32 @@ def _glossary_terms(word: str, pack: DomainPack) -> tuple[str, ...]:
     return tuple(terms(pack.glossary[word]))
 
 
-# Idioms of asking, which say how a question is put rather than what about: "what did he end up
-# recommending?" asks what he recommended, "did they manage to keep ...?" whether they kept it; "end" and
-# "manage" are not their subject.
-_IDIOMS = re.compile(r"\s*\b(?:end(?:s|ed|ing)? up|in the end|manag(?:e|es|ed|ing) to)\b", re.I)
-
-
-# "How did the commissioner see partnership working?", "how do things look for ...": the verb asks for a
-# view; the subject is what follows it. Not "look after" (looked-after children).
-_VIEWING = re.compile(
-    r"\b(how (?:did|does|do|would) (?:\w+\s+){1,10}?)(?:see|view|look)(?=\s+(?:on\s+)?(?!after\b)\w)", re.I
-)
-
-
-def plain_words(question: str) -> str:
-    """The question without its idioms of asking.
-
-    >>> plain_words("What did he end up recommending in the end?")
-    'What did he recommending?'
-    >>> plain_words("How did Ofsted see partnership working?")
-    'How did Ofsted partnership working?'
-    """
-    return _IDIOMS.sub("", _VIEWING.sub(lambda m: m.group(1).rstrip(), question))
-
-
-_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-_UNIT_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                  "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-                  "seventeenth", "eighteenth", "nineteenth")
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_TENS_ORDINALS = ("", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth",
-                  "ninetieth")
-_VALUE = {w: i for words in (_UNITS, _UNIT_ORDINALS) for i, w in enumerate(words)} | {
-    w: 10 * i for words in (_TENS, _TENS_ORDINALS) for i, w in enumerate(words) if w}
-# "twenty-first", "thirty two", or one word from "two" up ("one" and "first" are rarely figures).
-_NUMBER_WORD = re.compile(
-    rf"\b(?:{'|'.join(filter(None, _TENS))})(?:[\s-]+(?:{'|'.join(_UNITS[1:10] + _UNIT_ORDINALS[1:10])}))?\b|"
-    rf"\b(?:{'|'.join(filter(None, _TENS_ORDINALS + _UNITS[2:] + _UNIT_ORDINALS[2:]))})\b",
-    re.I,
-)
-
-
-def numbers_spelled_out(question: str) -> list[str]:
-    """The figures a question writes in words, as digits: reports write "aged 21", "16 and 17 year olds".
-
-    >>> numbers_spelled_out("Were those past their twenty-first birthday, or aged sixteen or seventeen?")
-    ['21', '16', '17']
-    """
-    words = (re.split(r"[\s-]+", m.group(0).lower()) for m in _NUMBER_WORD.finditer(question))
-    return [str(sum(_VALUE[w] for w in figure)) for figure in words]
-
-
-def expand(question: str, pack: DomainPack | None = None, glossary: bool = True, numbers: bool = True) -> str:
+def expand(question: str, pack: DomainPack | None = None, glossary: bool = True) -> str:
     """The question with (``glossary``) glossary expansions of its abbreviations, euphemisms and phrases
-    appended and the abbreviations of the full forms it spells out, and (``numbers``) the figures it writes
-    in words, in digits. ``pack``: the domain pack whose glossary is used (default: the bundled one)."""
+    appended and the abbreviations of the full forms it spells out. ``pack``: the domain pack whose glossary
+    is used (default: the bundled one)."""
+    if not glossary:
+        return question
     pack = pack or default_pack()
-    extra: list[str] = []
-    if glossary:
-        extra += [pack.glossary[w] for w in sorted(_glossary_words(question, pack))] + _spelled_out(question, pack)
-    if numbers:
-        extra += numbers_spelled_out(question)
-    if glossary:
-        low = question.lower()
-        extra += dict.fromkeys(words for phrase, words in pack.phrases.items() if phrase in low)
+    low = question.lower()
+    extra = [pack.glossary[w] for w in sorted(_glossary_words(question, pack))] + _spelled_out(question, pack)
+    extra += dict.fromkeys(words for phrase, words in pack.phrases.items() if phrase in low)
     return question if not extra else f"{question} ({'; '.join(extra)})"
 
 
-def alternatives(
-    question: str, pack: DomainPack | None = None, glossary: bool = True, numbers: bool = True
-) -> dict[str, set[str]]:
+def alternatives(question: str, pack: DomainPack | None = None, glossary: bool = True) -> dict[str, set[str]]:
     """For each question word with a glossary entry, its stem -> the stems of its expansion; for each word
-    of a spelled-out full form, its stem -> the abbreviation (both with ``glossary``); for each word of a
-    figure written in words ("twenty-first"), its stem -> the figure in digits ("21", with ``numbers``)."""
+    of a spelled-out full form, its stem -> the abbreviation (both with ``glossary``; {} without)."""
+    if not glossary:
+        return {}
     pack = pack or default_pack()
     out: dict[str, set[str]] = {}
-    for word in _glossary_words(question, pack) if glossary else ():
+    for word in _glossary_words(question, pack):
         for stem in terms(word):
             out.setdefault(stem, set()).update(_glossary_terms(word, pack))
-    for short in _spelled_out(question, pack) if glossary else ():
+    for short in _spelled_out(question, pack):
         for stem in _glossary_terms(short, pack):
             out.setdefault(stem, set()).add(short)
-    for match in _NUMBER_WORD.finditer(question) if numbers else ():
-        for stem in terms(match.group(0)):
-            out.setdefault(stem, set()).update(numbers_spelled_out(match.group(0)))
     return out
 
 

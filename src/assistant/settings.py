@@ -52,10 +52,9 @@ class Settings:
     dense_weight: float = _setting(0.6, "Weight of the dense score in weighted fusion (BM25 gets the rest).")
     year_bonus: float = _setting(0.15, "Added to passages of documents dated in a year the question names.")
     type_passage_bonus: float = _setting(
-        0.05, "Added to passages holding the kind of fact asked for (a date, a count, a sum, a share, a grade)."
+        0.05, "Added to passages holding the kind of fact asked for (a date, a span of time, a count, a grade)."
     )
     rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
-    rerank_passages: int = _setting(5, "Top passages reordered by their best sentence's score (0: none).")
     sentence_scan_limit: int = _setting(
         50_000,
         "Up to this many sentences, every sentence is scored for every question (its best sentences also "
@@ -76,12 +75,6 @@ class Settings:
     min_sentence_score: float = _setting(0.40, "Below this best-sentence score the assistant abstains.")
     dense_support: float = _setting(
         0.62, "A best sentence this close in meaning (cosine) to the question is support without min_coverage."
-    )
-    year_quote_floor: float = _setting(
-        0.7, "A question naming one year keeps that year's quotes when the best of them scores this share of the best."
-    )
-    specific_date_floor: float = _setting(
-        0.85, "A 'when' answer giving only a year gives way to a full date scoring this share of the best."
     )
     min_coverage: float = _setting(
         0.35, "Least share (IDF-weighted) of the question's content words the evidence must cover."
@@ -164,7 +157,7 @@ class Settings:
             close = [(u, difflib.get_close_matches(u, rule_names(), n=1)) for u in unknown]
             hints = "".join(f"Did you mean {c[0]!r} for {u!r}? " for u, c in close if c)
             raise ConfigError(f"Unknown rule(s) in rules_off: {unknown}. {hints}'assistant settings' lists the rules.")
-        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty", "rerank_passages"):
+        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")
 
