@@ -29,7 +29,7 @@ def _made_up(tmp_path: Path, old: str, new: str, name: str = "made-up.toml") -> 
 def test_the_bundled_pack_loads_with_its_tables() -> None:
     pack = default_pack()
     assert isinstance(pack, DomainPack) and pack is default_pack()  # read once
-    assert pack.label == "childrens-services@1"
+    assert pack.label == f"childrens-services@{pack.version}" and pack.version >= 1
     assert Path(pack.path).name == "childrens-services.toml" and Path(pack.path).parent.name == "domains"
     assert pack.glossary["cla"] == "children looked after in care" and len(pack.glossary) >= 40
     assert pack.capitals_only == {"send", "mash", "pep"}
@@ -55,7 +55,7 @@ def test_the_pack_holds_no_council_abbreviation() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
-        ("version = 1", 'version = "one"', "'version' must be a whole number"),
+        (f"version = {default_pack().version}", 'version = "one"', "'version' must be a whole number"),
         ('cla = "children looked after in care"', "cla = 3", "'glossary' must be a table of non-empty strings"),
         ('capitals_only = ["send", "mash", "pep"]', "capitals = []", "'glossary_rules.capitals_only' is missing"),
         ("[grades]", "[grades\n", "cannot be read"),
@@ -95,21 +95,22 @@ def test_the_grade_scale_reads_long_forms_as_their_grade() -> None:
 def test_the_manifest_records_the_pack_and_a_new_version_is_stale(corpus_copy: Path, tmp_path: Path) -> None:
     index_dir, emb, split = tmp_path / "index", KeywordEmbedder(), SplitterSettings()
     manifest = build_index(corpus_copy, index_dir, emb, split)
-    assert manifest.domain_pack == read_manifest(index_dir).domain_pack == "childrens-services@1"
+    current = default_pack().label
+    assert manifest.domain_pack == read_manifest(index_dir).domain_pack == current
     assert stale_reason(index_dir, corpus_copy, emb.name, split) is None
     assert ensure_index(Settings.load(environ={}), emb, index_dir, corpus_copy) is None  # not rebuilt
-    assert stale_reason(index_dir, corpus_copy, emb.name, split, domain_pack="childrens-services@2") == (
-        "the domain pack changed (childrens-services@1 -> childrens-services@2)"
+    assert stale_reason(index_dir, corpus_copy, emb.name, split, domain_pack="childrens-services@99") == (
+        f"the domain pack changed ({current} -> childrens-services@99)"
     )
     # An index built with an older version of the pack is rebuilt, saying why.
     path = index_dir / "manifest.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "domain_pack": "childrens-services@0"}))
     reason = stale_reason(index_dir, corpus_copy, emb.name, split)
-    assert reason == "the domain pack changed (childrens-services@0 -> childrens-services@1)"
+    assert reason == f"the domain pack changed (childrens-services@0 -> {current})"
     said: list[str] = []
     assert ensure_index(Settings.load(environ={}), emb, index_dir, corpus_copy, on_warning=said.append) is not None
     assert any("the domain pack changed" in s for s in said)
-    assert read_manifest(index_dir).domain_pack == "childrens-services@1"
+    assert read_manifest(index_dir).domain_pack == current
     assert stale_reason(index_dir, corpus_copy, emb.name, split) is None
     assert ensure_index(Settings.load(environ={}), emb, index_dir, corpus_copy) is None  # not rebuilt
 
@@ -131,3 +132,14 @@ def test_the_packs_are_shipped_as_package_data() -> None:
 
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     assert "data/domains/*.toml" in pyproject["tool"]["setuptools"]["package-data"]["assistant"]
+
+
+def test_the_packs_place_and_comparison_words_drive_names_and_comparisons() -> None:
+    from assistant.compare import aspect_of
+    from assistant.scope import Scope, short_name
+
+    pack = default_pack()
+    for word in pack.frame_words:  # every framing word of the pack is left out of the name a person uses
+        assert short_name(f"{word.title()} Thornbury {word}") == "thornbury", word
+    for word in pack.changing_words:
+        assert word not in aspect_of(f"How did care leavers {word} in Thornbury?", Scope(("thornbury",), frozenset()))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Evidence, abstention, compose, source_label
 from assistant.answer_types import STRICT_TYPES, grades_in
+from assistant.domain import default_pack
 from assistant.questions import question_shape
 from assistant.scope import Scope, without_scope_words
 from assistant.search_text import subject_terms, terms
@@ -39,19 +40,15 @@ _TIME = re.compile(
     r"|\b(?:over (?:the )?(?:time|years)|over the last \w+ years?|then and now|across (?:the )?years)\b",
     re.IGNORECASE,
 )
-# Words that only say a question asks about a change or compares, not what about: searched for, they
-# would lean the quotes toward sentences about any change ("changes of workers").
-_CHANGING = (
-    r"compare[sd]?|comparing|comparison|chang(?:e|ed|es|ing)|differ(?:s|ed|ent|ence|ences)?|evolv\w*|"
-    r"progress(?:ed)?|versus|vs|trend|each|both|between|moved?|developed|shifted|improved or \w+"
-)
-_CHANGE = re.compile(rf"\b(?:{_CHANGING})\b", re.IGNORECASE)
+# Words that only say a question asks about a change or compares, not what about (the domain pack's):
+# searched for, they would lean the quotes toward sentences about any change ("changes of workers").
+_PACK = default_pack()
+_CHANGE = re.compile(rf"\b{_PACK.words_pattern(_PACK.changing_words)}\b", re.IGNORECASE)
+# The words of a comparison question that are not its subject: change words, function words, words of asking
+# and words naming the reports ("what did the inspections find").
 _ASKING = re.compile(
-    rf"\b(?:{_CHANGING}|how|what|did|does|do|has|have|had|is|was|were|are|"
-    r"the|a|an|on|in|for|about|of|and|or|with|to|say|said|says|find|found|their|its|council'?s?|reports?|"
-    r"inspections?|ofsted|there|been|any|other|one|another|them|they|it)\b",
-    re.IGNORECASE,
-)
+    _PACK.words_pattern(_PACK.changing_words + _PACK.function_words + _PACK.asking_words
+                        + _PACK.about_reports_words), re.IGNORECASE)
 
 
 @dataclass(frozen=True)

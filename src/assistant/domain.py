@@ -8,6 +8,7 @@ manifest records the pack an index was built with as ``name@version`` (``DomainP
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ class DomainPack:
     capitals_only: frozenset[str]
     phrases: Mapping[str, str]
     comparing_words: tuple[str, ...]
+    changing_words: tuple[str, ...]
+    about_reports_words: tuple[str, ...]
+    frame_words: tuple[str, ...]
     label_words: Mapping[str, str]
     grades: tuple[str, ...]
     grade_long_forms: Mapping[str, str]
@@ -48,6 +52,12 @@ class DomainPack:
     def label(self) -> str:
         """``name@version``, as the index manifest records it."""
         return f"{self.name}@{self.version}"
+
+    def words_pattern(self, words: tuple[str, ...]) -> str:
+        """A regular expression (no groups) matching any of ``words`` as written, longest first; an
+        apostrophe matches a straight or a curly one."""
+        alternatives = sorted({re.escape(w).replace("'", "['’]") for w in words}, key=lambda w: (-len(w), w))
+        return "(?:" + "|".join(alternatives) + ")"
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -127,6 +137,9 @@ def load_pack(path: str | Path | None = None) -> DomainPack:
         capitals_only=frozenset(w.lower() for w in r.words("glossary_rules.capitals_only")),
         phrases=r.table("glossary_rules.phrases"),
         comparing_words=r.words("asking.comparing"),
+        changing_words=r.words("asking.changing"),
+        about_reports_words=r.words("asking.about_reports"),
+        frame_words=r.words("places.frame_words"),
         label_words=r.table("asking.label_words"),
         grades=tuple(g.lower() for g in grades),
         grade_long_forms=MappingProxyType({k.lower(): v.lower() for k, v in long_forms.items()}),

@@ -14,13 +14,11 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from assistant.domain import default_pack
 from assistant.types import Document
 
-# Words that frame a place's name in a council's title, not part of the name a person uses for it.
-_FRAME_WORDS = (
-    r"(?:the|london|royal|metropolitan|borough|county|city|district|council|of|and|local|authority|"
-    r"unitary|corporation|children'?s|services?)"
-)
+# Words that frame a place's name in a council's title, not part of the name a person uses for it (the pack's).
+_FRAME_WORDS = default_pack().words_pattern(default_pack().frame_words)
 _FRAME = re.compile(rf"\b{_FRAME_WORDS}\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
