@@ -31,9 +31,9 @@ NATIONAL = ROOT.parent / "shared" / "ofsted" / "reports"
 
 def build(corpus: Path, index: Path) -> dict[str, object]:
     """Build (or update) ``index`` from ``corpus`` in this process; what it measured."""
-    from assistant.embedding import make_embedder
-    from assistant.index import build_index
-    from assistant.passages import SplitterSettings
+    from assistant.index.build import build_index
+    from assistant.index.embedding import make_embedder
+    from assistant.ingest.passages import SplitterSettings
     from assistant.settings import Settings
 
     settings = Settings.load()  # ASSISTANT_EMBEDDING_RUNTIME picks the runtime measured

@@ -61,10 +61,10 @@ def main() -> None:
                         help="Also measure the national index when it is there (default: yes).")
     args = parser.parse_args()
 
-    from assistant.embedding import make_embedder, single_threaded
     from assistant.evaluation.national import national_data_dir, national_items
     from assistant.evaluation.national_run import DEFAULT_INDEX_DIR
-    from assistant.index import read_manifest
+    from assistant.index.build import read_manifest
+    from assistant.index.embedding import make_embedder, single_threaded
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
 

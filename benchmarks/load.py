@@ -174,7 +174,7 @@ def main() -> None:
         raise SystemExit("--sessions takes numbers from 1 to 200, such as 1,16,50.")
 
     logging_quiet()
-    from assistant.embedding import single_threaded
+    from assistant.index.embedding import single_threaded
     from assistant.pipeline import Assistant
 
     talks = conversations(args.questions, max(counts))

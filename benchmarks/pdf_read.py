@@ -26,11 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.pdf import PdfLoader, compose_report, read_pages
-from assistant.loaders.pdf_layout import PageContent
-from assistant.loaders.pdf_lines import page_lines
-from assistant.loaders.pdf_table import TableRow, judgement_table
+from assistant.ingest.loaders.base import LoadedText, SkipFile
+from assistant.ingest.loaders.pdf import PdfLoader, compose_report, read_pages
+from assistant.ingest.loaders.pdf_layout import PageContent
+from assistant.ingest.loaders.pdf_lines import page_lines
+from assistant.ingest.loaders.pdf_table import TableRow, judgement_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "ofsted" / "reports"

@@ -48,7 +48,7 @@ def folder_mb(folder: Path) -> float:
 
 def replicate(index: Any, factor: int, seed: int = 0) -> tuple[Any, list[Any], list[Any], np.ndarray, np.ndarray]:
     """``factor`` copies of the index's documents, passages, sentences and vectors (copy 0 is the original)."""
-    from assistant.corpus import CorpusLoad
+    from assistant.ingest.corpus import CorpusLoad
 
     rng = np.random.default_rng(seed)
     docs, passages, sentences, layouts = [], [], [], {}
@@ -79,14 +79,14 @@ def _renamed(passage_id: str, tag: str) -> str:
 
 
 def one_scale(factor: int, items: list[dict[str, Any]], embed_rate: float, read_rate: float) -> None:
-    from assistant.embedding import make_embedder, single_threaded
-    from assistant.index import _write_atomically, load_index
-    from assistant.manifest import read_manifest
-    from assistant.passages import embedding_text
+    from assistant.index.build import _write_atomically, load_index
+    from assistant.index.embedding import make_embedder, single_threaded
+    from assistant.index.manifest import read_manifest
+    from assistant.index.search_text import bm25_tokens
+    from assistant.index.store import FaissStore
+    from assistant.ingest.passages import embedding_text
     from assistant.pipeline import Assistant
-    from assistant.search_text import bm25_tokens
     from assistant.settings import Settings
-    from assistant.store import FaissStore
 
     source = load_index(INDEX)
     loaded, passages, sentences, pv, sv = replicate(source, factor)
@@ -136,7 +136,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from assistant.evaluation.national import national_data_dir, national_items
-    from assistant.manifest import read_manifest
+    from assistant.index.manifest import read_manifest
 
     data = national_data_dir()
     if data is None or not (INDEX / "manifest.json").is_file():

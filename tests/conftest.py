@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedding import KeywordEmbedder
+from assistant.index.embedding import KeywordEmbedder
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,7 @@ def keyword_embedder() -> KeywordEmbedder:
 @pytest.fixture(scope="session")
 def real_embedder():  # type: ignore[no-untyped-def]
     """The bundled all-MiniLM-L6-v2 on the runtime the default settings choose, loaded once per session."""
-    from assistant.embedding import make_embedder
+    from assistant.index.embedding import make_embedder
 
     return make_embedder(Settings.load(environ={}))
 
@@ -62,7 +62,7 @@ def real_embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def real_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
     """The real corpus indexed once with the real model."""
-    from assistant.index import ensure_index
+    from assistant.index.build import ensure_index
 
     index_dir = tmp_path_factory.mktemp("real") / "index"
     ensure_index(Settings.load(environ={}), real_embedder, index_dir, CORPUS)

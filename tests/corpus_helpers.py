@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.embedding import KeywordEmbedder
+from assistant.index.embedding import KeywordEmbedder
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 

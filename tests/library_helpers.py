@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import product
 from pathlib import Path
 
-from assistant.embedding import KeywordEmbedder
+from assistant.index.embedding import KeywordEmbedder
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Document

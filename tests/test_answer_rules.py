@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import quotable, title_sentences
-from assistant.answer_types import answer_type, grades_in, has_answer_type
-from assistant.instructions import strip_instructions
 from assistant.pipeline import Assistant
-from assistant.questions import unknown_names
+from assistant.query.collection import quotable, title_sentences
+from assistant.query.fact_types import answer_type, grades_in, has_answer_type
+from assistant.query.instructions import strip_instructions
+from assistant.query.questions import unknown_names
 from assistant.settings import Settings
 from assistant.types import Document, Sentence
 from corpus_helpers import catalogued, one_report
@@ -107,7 +107,7 @@ def test_grades_stated_as_judgements_not_as_prose() -> None:
 
 
 def test_counts_are_figures_that_count_something() -> None:
-    from assistant.answer_types import counts_in
+    from assistant.query.fact_types import counts_in
 
     text = ("From April 2021, in Phase 2 of a two-phase plan, 41 newly qualified social workers joined, "
             "more than one per team, after the COVID-19 visit on 13 and 24 March 2023.")
@@ -118,7 +118,7 @@ def test_counts_are_figures_that_count_something() -> None:
 
 
 def test_a_financial_year_the_collection_never_mentions_is_unknown() -> None:
-    from assistant.questions import financial_years
+    from assistant.query.questions import financial_years
 
     assert financial_years("from £100m in 2019/20 to £139m in 2022-23 and 2023/2024; 2019/21") == [
         "2019/20", "2022/23", "2023/24"]
@@ -183,7 +183,7 @@ def test_a_judgement_question_quotes_the_judgement(northshire: Assistant) -> Non
 
 
 def test_words_of_asking_are_not_topic_words() -> None:
-    from assistant.search_text import terms
+    from assistant.index.search_text import terms
 
     # "want", "think", "happen" say how a councillor asks, not what about: they must not count as content
     # the evidence has to cover, or plain questions abstain.
@@ -197,7 +197,7 @@ def test_words_of_asking_are_not_topic_words() -> None:
 
 
 def test_two_named_years_make_a_comparison() -> None:
-    from assistant.questions import named_years, question_shape
+    from assistant.query.questions import named_years, question_shape
 
     assert named_years("In 2023, and in 2019 and again 2023?") == ["2019", "2023"]
     assert named_years("Paragraph 2100 of 120 pages") == []
@@ -208,8 +208,8 @@ def test_two_named_years_make_a_comparison() -> None:
 def test_a_date_question_prefers_a_sentence_with_a_specific_date_to_one_with_a_bare_year() -> None:
     import numpy as np
 
-    from assistant.answer import score_sentences
-    from assistant.answer_types import gives
+    from assistant.answer.quotes import score_sentences
+    from assistant.query.fact_types import gives
     from assistant.types import Passage
 
     texts = ["The minister's decision to pause (2021) the direction was welcomed.",
@@ -234,7 +234,7 @@ def test_a_date_question_prefers_a_sentence_with_a_specific_date_to_one_with_a_b
 def test_a_finding_is_quoted_before_the_documents_account_of_its_own_scope() -> None:
     import numpy as np
 
-    from assistant.answer import score_sentences
+    from assistant.answer.quotes import score_sentences
     from assistant.types import Passage
 
     texts = ["This visit looked at the quality of planning for children in care.",
@@ -255,7 +255,7 @@ def test_a_finding_is_quoted_before_the_documents_account_of_its_own_scope() -> 
 
 
 def test_agreeing_and_as_many_as_make_a_comparison_but_different_does_not() -> None:
-    from assistant.questions import question_shape
+    from assistant.query.questions import question_shape
 
     assert question_shape("Do the commissioner's report and the scrutiny report agree on the trust?")[0]
     assert question_shape("Did Ofsted make as many monitoring visits as the article said it would?")[0]
@@ -269,7 +269,7 @@ def _document(doc_id: str, title: str, publisher: str, kind: str, date: str) -> 
 
 
 def test_documents_are_named_by_the_words_of_their_kind_and_publisher_that_few_share() -> None:
-    from assistant.questions import documents_named, naming_words
+    from assistant.query.questions import documents_named, naming_words
 
     documents = {d.doc_id: d for d in [
         _document("plan", "Northshire children's services plan", "Northshire County Council", "council report",
@@ -320,7 +320,7 @@ def test_a_comparison_says_plainly_when_a_named_document_has_nothing_on_it(three
 
 
 def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> None:
-    from assistant.search_text import alternatives, expand
+    from assistant.index.search_text import alternatives, expand
 
     assert "looked after" in expand("How many CLA were there?") and "children in need" in expand("and cin?")
     assert "special educational needs" in expand("What support do SEND pupils get?")
@@ -333,7 +333,7 @@ def test_glossary_expands_abbreviations_but_not_everyday_words_spelt_alike() -> 
 
 
 def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) -> None:
-    from assistant.search_text import alternatives, expand
+    from assistant.index.search_text import alternatives, expand
 
     assert expand("When did the Director of Children’s Services start?").endswith("(dcs)")
     assert alternatives("Who is the director of children's services?")["director"] == {"dcs"}
@@ -349,7 +349,7 @@ def test_a_spelled_out_full_form_also_searches_its_abbreviation(tmp_path: Path) 
 
 
 def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_as_good() -> None:
-    from assistant.answer import Evidence, select_quotes
+    from assistant.answer.quotes import Evidence, select_quotes
     from assistant.types import Passage
 
     def evidence(sid: int, doc: str, score: float, position: int = 0) -> Evidence:
@@ -370,7 +370,7 @@ def test_an_ordinary_answer_stays_with_its_best_report_unless_another_is_nearly_
 
 
 def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> None:
-    from assistant.answer import Evidence, compose
+    from assistant.answer.quotes import Evidence, compose
     from assistant.types import Document, Passage
 
     text = "The plan was agreed. It was funded in full. Staff were recruited. Inspectors judged fostering to be good."
@@ -388,7 +388,7 @@ def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> N
 
 
 def test_a_question_asking_for_a_date_figure_or_judgement_keeps_only_the_quotes_that_give_one() -> None:
-    from assistant.answer import Evidence, answering_quotes
+    from assistant.answer.quotes import Evidence, answering_quotes
     from assistant.types import Passage
 
     def evidence(sid: int, text: str) -> Evidence:
@@ -429,8 +429,8 @@ def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) 
 
 
 def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> None:
-    from assistant.answer import Evidence, unanswered_reason
-    from assistant.answer_types import passage_holds
+    from assistant.answer.quotes import Evidence, unanswered_reason
+    from assistant.query.fact_types import passage_holds
     from assistant.types import Passage
 
     text = "The first phase of the model was launched on 1 February 2022."
@@ -445,7 +445,7 @@ def test_a_dated_quote_on_another_subject_does_not_answer_a_when_question() -> N
 
 
 def test_a_how_often_question_is_answered_only_by_a_rhythm() -> None:
-    from assistant.answer_types import gives
+    from assistant.query.fact_types import gives
 
     for text in ("A monthly board chaired by the leader.", "The panel meets every six weeks.",
                  "Visits happen twice a year.", "Reviews take place each term."):
@@ -456,7 +456,7 @@ def test_a_how_often_question_is_answered_only_by_a_rhythm() -> None:
 
 
 def test_a_how_long_question_is_answered_only_by_a_span_of_time() -> None:
-    from assistant.answer_types import gives
+    from assistant.query.fact_types import gives
 
     for text in ("The project will run for a period of 18 months.", "An initial period of 2 years.",
                  "The trust was paused for a further year.", "The inspection ran from 14-18 March 2022.",
@@ -483,7 +483,7 @@ def test_a_how_long_question_with_no_span_of_time_in_the_reports_abstains(tmp_pa
 
 
 def test_a_when_question_is_not_answered_by_the_date_words_it_names_itself() -> None:
-    from assistant.answer_types import gives, question_words
+    from assistant.query.fact_types import gives, question_words
 
     summer = "Schools kept in touch with children who were not attending during the Summer months."
     asked = question_words("When do the schools break up for the Summer?")
@@ -513,7 +513,7 @@ def test_a_quote_ending_on_a_colon_is_followed_by_what_it_introduces(tmp_path: P
 
 
 def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> None:
-    from assistant.answer import Evidence, complete_lead_ins
+    from assistant.answer.quotes import Evidence, complete_lead_ins
     from assistant.types import Passage
 
     text = "Two areas remain:\nthe timeliness of plans.\nLeaders know this."
@@ -534,7 +534,7 @@ def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> N
 
 
 def test_a_lead_in_brings_the_lines_of_its_list_up_to_the_limit_and_stops_where_the_list_ends() -> None:
-    from assistant.answer import Evidence, complete_lead_ins
+    from assistant.answer.quotes import Evidence, complete_lead_ins
     from assistant.types import Passage
 
     lead_text = "Key findings are summarised as follows:"

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.briefing import briefing_docx, briefing_markdown, footnoted, source_note, write_briefing
+from assistant.chat.briefing import briefing_docx, briefing_markdown, footnoted, source_note, write_briefing
 from assistant.types import Answer, Citation, Location, RetrievedPassage
 
 TODAY = date(2025, 6, 4)

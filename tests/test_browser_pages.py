@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from assistant.embedding import KeywordEmbedder
+from assistant.index.embedding import KeywordEmbedder
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from doc_builders import inspection_pdf

@@ -25,7 +25,7 @@ from assistant.chat.catalogue import (
 )
 from assistant.chat.render import collection_html
 from assistant.errors import InvalidFilterError
-from assistant.retrieval import allowed_documents
+from assistant.query.retrieval import allowed_documents
 from assistant.settings import Settings
 from assistant.types import Document, Filters
 from library_helpers import KINDS, PUBLISHERS, area_names, indexed_library, library

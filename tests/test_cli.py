@@ -17,7 +17,7 @@ from conftest import CORPUS
 @pytest.fixture
 def run(real_embedder, real_index_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Invoke the CLI with the session's already-loaded model, against the prebuilt real index."""
-    monkeypatch.setattr("assistant.embedding.make_embedder", lambda *a, **k: real_embedder)
+    monkeypatch.setattr("assistant.index.embedding.make_embedder", lambda *a, **k: real_embedder)
     monkeypatch.setattr("assistant.pipeline.make_embedder", lambda *a, **k: real_embedder)
 
     def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.compare import aspect_of, plan, topic_of
+from assistant.answer.compare import aspect_of, plan, topic_of
 from assistant.pipeline import Assistant
-from assistant.scope import Scope, areas_of, question_scope
+from assistant.query.scope import Scope, areas_of, question_scope
 from assistant.types import Document
 from corpus_helpers import catalogued_with_areas
 

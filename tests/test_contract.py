@@ -38,7 +38,7 @@ def check_contract(out: dict, corpus_texts: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_texts() -> dict[str, str]:
-    from assistant.corpus import load_corpus
+    from assistant.ingest.corpus import load_corpus
     from conftest import CORPUS
 
     return {d.doc_id: d.text for d in load_corpus(CORPUS).documents}

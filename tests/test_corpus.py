@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import infer_date, load_corpus
 from assistant.errors import CorpusError
+from assistant.ingest.corpus import infer_date, load_corpus
 from conftest import CORPUS
 
 

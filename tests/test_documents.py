@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.embedding import KeywordEmbedder
-from assistant.index import build_index, load_index, stale_reason
-from assistant.passages import SplitterSettings
+from assistant.index.build import build_index, load_index, stale_reason
+from assistant.index.embedding import KeywordEmbedder
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.passages import SplitterSettings
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.types import Location
@@ -121,7 +121,7 @@ def test_an_unchanged_pdf_is_not_read_again(
     index_dir = tmp_path / "index"
     build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
     shutil.copy(mixed_corpus / "testshire-2025.pdf", tmp_path / "keep.pdf")
-    import assistant.loaders.pdf as pdf_module
+    import assistant.ingest.loaders.pdf as pdf_module
 
     def fail(*_: object, **__: object) -> None:
         raise AssertionError("an unchanged PDF was read again")
@@ -139,7 +139,7 @@ def test_cli_ingest_summarises_what_was_skipped_and_ask_json_gives_pages(
 
     from assistant import cli
 
-    for where in ("assistant.embedding.make_embedder", "assistant.pipeline.make_embedder"):
+    for where in ("assistant.index.embedding.make_embedder", "assistant.pipeline.make_embedder"):
         monkeypatch.setattr(where, lambda *a, **k: KeywordEmbedder())
     _add_bad_files(mixed_corpus)
     index = str(tmp_path / "index")
@@ -161,7 +161,7 @@ def test_cli_ingest_summarises_what_was_skipped_and_ask_json_gives_pages(
 
 
 def test_pages_reach_the_briefing_the_collection_and_the_source_entry(mixed_corpus: Path, tmp_path: Path) -> None:
-    from assistant.briefing import source_note
+    from assistant.chat.briefing import source_note
     from assistant.chat.pages import PageViewer
     from assistant.chat.render import collection_html, source_html
 
@@ -188,12 +188,12 @@ def test_pages_reach_the_briefing_the_collection_and_the_source_entry(mixed_corp
 def test_texts_read_by_older_loaders_are_read_again(
     mixed_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assistant.index as index_module
-    import assistant.loaders.pdf as pdf_module
+    import assistant.index.build as index_module
+    import assistant.ingest.loaders.pdf as pdf_module
 
     index_dir = tmp_path / "index"
     build_index(mixed_corpus, index_dir, KeywordEmbedder(), SplitterSettings())
-    import assistant.manifest as manifest_module
+    import assistant.index.manifest as manifest_module
 
     for module in (index_module, manifest_module):  # the check reads it in one, the build in the other
         monkeypatch.setattr(module, "EXTRACTION_VERSION", index_module.EXTRACTION_VERSION + 1)

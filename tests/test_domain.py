@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_types import grades_in
 from assistant.domain import DomainPack, DomainPackError, bundled_pack_path, default_pack, load_pack
-from assistant.embedding import KeywordEmbedder
-from assistant.index import build_index, ensure_index, read_manifest, stale_reason
-from assistant.passages import SplitterSettings
-from assistant.search_text import GLOSSARY, alternatives, expand, terms
+from assistant.index.build import build_index, ensure_index, read_manifest, stale_reason
+from assistant.index.embedding import KeywordEmbedder
+from assistant.index.search_text import GLOSSARY, alternatives, expand, terms
+from assistant.ingest.passages import SplitterSettings
+from assistant.query.fact_types import grades_in
 from assistant.settings import Settings
 
 
@@ -135,8 +135,8 @@ def test_the_packs_are_shipped_as_package_data() -> None:
 
 
 def test_the_packs_place_and_comparison_words_drive_names_and_comparisons() -> None:
-    from assistant.compare import aspect_of
-    from assistant.scope import Scope, short_name
+    from assistant.answer.compare import aspect_of
+    from assistant.query.scope import Scope, short_name
 
     pack = default_pack()
     for word in pack.frame_words:  # every framing word of the pack is left out of the name a person uses

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embedding import BUNDLED_MODEL, embedder_name, make_embedder
-from assistant.embedding_onnx import INT8_MODEL, OnnxMiniLMEmbedder, exported_model
 from assistant.errors import ModelError
+from assistant.index.embedding import BUNDLED_MODEL, embedder_name, make_embedder
+from assistant.index.embedding_onnx import INT8_MODEL, OnnxMiniLMEmbedder, exported_model
 from assistant.settings import Settings
 
 TEXTS = [
@@ -34,7 +34,7 @@ def test_an_unwritable_cache_folder_is_a_message_naming_the_settings(tmp_path: P
 def test_an_unwritable_home_cache_falls_back_to_the_temporary_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assistant.embedding_onnx as onnx_module
+    import assistant.index.embedding_onnx as onnx_module
 
     blocker = tmp_path / "home-cache"
     blocker.write_text("not a folder")
@@ -54,7 +54,7 @@ def test_settings_name_the_runtime_and_its_model() -> None:
 
 @pytest.mark.slow
 def test_onnx_gives_the_torch_models_vectors_and_int8_close_ones(real_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.embedding import MiniLMEmbedder
+    from assistant.index.embedding import MiniLMEmbedder
 
     assert isinstance(real_embedder, OnnxMiniLMEmbedder) and real_embedder.name == BUNDLED_MODEL
     torch_vectors = MiniLMEmbedder().embed(TEXTS)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.feedback import feedback_entry, record_feedback
+from assistant.chat.feedback import feedback_entry, record_feedback
 from assistant.types import Answer, Citation, Location
 
 WRITERS = 4

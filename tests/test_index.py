@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embedding import KeywordEmbedder
 from assistant.errors import IndexStoreError
-from assistant.index import FORMAT_VERSION, build_index, load_index, read_manifest, stale_reason
-from assistant.passages import SplitterSettings
+from assistant.index.build import FORMAT_VERSION, build_index, load_index, read_manifest, stale_reason
+from assistant.index.embedding import KeywordEmbedder
+from assistant.ingest.passages import SplitterSettings
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 
@@ -126,7 +126,7 @@ def test_damaged_index_gives_an_actionable_error(corpus_copy: Path, tmp_path: Pa
 
 
 def test_titles_are_embedded_but_not_keyword_indexed(corpus_copy: Path, tmp_path: Path) -> None:
-    from assistant.passages import embedding_text
+    from assistant.ingest.passages import embedding_text
 
     index_dir = tmp_path / "index"
     embedder = KeywordEmbedder()
@@ -150,7 +150,7 @@ def test_a_signature_block_does_not_outrank_the_paragraph_on_the_subject(tmp_pat
     # With bm25s' default length normalisation (b = 0.75) a five-word signature block that names
     # the inspector once outscores a paragraph that discusses inspectors twice; passages are already
     # length-capped, so the index normalises length only weakly.
-    from assistant.search_text import terms
+    from assistant.index.search_text import terms
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import title_sentences
-from assistant.answer_types import answer_type, label_share, labelled, passage_fit
+from assistant.index.search_text import alternatives, terms
 from assistant.pipeline import Assistant
-from assistant.scope import areas_of, named_areas, question_scope, without_scope_words
-from assistant.search_text import alternatives, terms
+from assistant.query.collection import title_sentences
+from assistant.query.fact_types import answer_type, label_share, labelled, passage_fit
+from assistant.query.scope import areas_of, named_areas, question_scope, without_scope_words
 from assistant.settings import Settings
 from assistant.types import Document, Sentence
 from corpus_helpers import KeywordEmbedder

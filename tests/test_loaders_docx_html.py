@@ -11,10 +11,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.docx import DocxLoader
-from assistant.loaders.html import HtmlLoader
-from assistant.passages import split_document
+from assistant.ingest.loaders.base import LoadedText, SkipFile
+from assistant.ingest.loaders.docx import DocxLoader
+from assistant.ingest.loaders.html import HtmlLoader
+from assistant.ingest.passages import split_document
 from assistant.types import Document, Passage
 
 

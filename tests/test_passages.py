@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.corpus import load_corpus
-from assistant.passages import SplitterSettings, sentence_spans, split_document
-from assistant.tokens import count_tokens
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.passages import SplitterSettings, sentence_spans, split_document
+from assistant.ingest.tokens import count_tokens
 from assistant.types import Document
 from conftest import CORPUS
 

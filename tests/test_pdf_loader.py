@@ -20,9 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from assistant.loaders.base import LoadedText, SkipFile
-from assistant.loaders.pdf import PdfLoader
-from assistant.passages import split_document
+from assistant.ingest.loaders.base import LoadedText, SkipFile
+from assistant.ingest.loaders.pdf import PdfLoader
+from assistant.ingest.passages import split_document
 from assistant.types import Document
 
 WIDTH, HEIGHT = A4

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.loaders.pdf_meta import stated_kind, stated_publisher
+from assistant.ingest.loaders.pdf_meta import stated_kind, stated_publisher
 
 LAST_PAGE = (
     "The Office for Quality in Widgets (Oqw) regulates and inspects widget services.\n"

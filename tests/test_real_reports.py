@@ -105,9 +105,9 @@ def running_lines(raw: bytes) -> set[str]:
 
 def check_file(path: Path) -> dict[str, Any]:
     """Everything the tests need to know about one file (run in a worker process)."""
-    from assistant.loaders.base import SkipFile
-    from assistant.loaders.pdf import PdfLoader
-    from assistant.passages import split_document
+    from assistant.ingest.loaders.base import SkipFile
+    from assistant.ingest.loaders.pdf import PdfLoader
+    from assistant.ingest.passages import split_document
     from assistant.types import Document
 
     raw = path.read_bytes()

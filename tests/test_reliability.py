@@ -25,11 +25,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from assistant import cli
-from assistant.briefing import write_briefing
+from assistant.chat.briefing import write_briefing
 from assistant.chat.render import Exchange, chat_messages, collection_html
 from assistant.cleaning import check_date_range, clean_question, xml_safe
 from assistant.errors import InvalidFilterError, InvalidQuestionError
-from assistant.index import build_index, ensure_index, splitter_settings
+from assistant.index.build import build_index, ensure_index, splitter_settings
 from assistant.settings import Settings
 from assistant.types import Answer
 from conftest import CORPUS
@@ -377,7 +377,7 @@ def test_briefing_folders_are_removed_when_the_server_is_stopped(tmp_path: Path,
     port = free_port()
     script = (
         "import sys\n"
-        "from assistant.embedding import KeywordEmbedder\n"
+        "from assistant.index.embedding import KeywordEmbedder\n"
         "from assistant.pipeline import Assistant\n"
         "from assistant.settings import Settings\n"
         "from assistant.chat.serving import launch\n"

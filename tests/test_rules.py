@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import INSTRUCTIONS_IGNORED
-from assistant.answer_types import QUESTION_KINDS, answer_type
+from assistant.answer.quotes import INSTRUCTIONS_IGNORED
 from assistant.errors import ConfigError
 from assistant.evaluation.ablation import AblationResult, Variant, render_markdown, run_ablation, verdict
 from assistant.evaluation.gold import load_gold
+from assistant.query.fact_types import QUESTION_KINDS, answer_type
 from assistant.rules import NATIONAL_DEV, RULES, STAGES, Rule, rule_names
 from assistant.settings import Settings
 
@@ -23,7 +23,7 @@ def _switches_read_in_code() -> set[str]:
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
         found |= set(re.findall(r"\.on\(\"([a-z0-9-]+)\"\)", path.read_text(encoding="utf-8")))
-    return found | {f"type-{kind}" for kind in QUESTION_KINDS}  # read as f"type-{kind}" (ranking.types_off)
+    return found | {f"type-{kind}" for kind in QUESTION_KINDS}  # read as f"type-{kind}" (query.ranking.types_off)
 
 
 def test_every_registered_rule_is_read_by_the_code_and_every_switch_read_is_registered() -> None:
@@ -36,8 +36,8 @@ def test_rules_are_unique_described_and_point_at_real_code() -> None:
     assert len(set(rule_names())) == len(RULES)
     for rule in RULES:
         assert rule.stage in STAGES and len(rule.purpose) > 20, rule
-        module = rule.where.split(".")[0]
-        assert (SRC / module).with_suffix(".py").is_file() or (SRC / rule.where).is_file(), rule.where
+        parts = rule.where.removesuffix(".py").split(".")  # "answer.quotes.compose" or "query/scope.py"
+        assert any(SRC.joinpath(*parts[:n]).with_suffix(".py").is_file() for n in range(1, len(parts) + 1)), rule.where
 
 
 def test_rules_off_is_read_from_the_environment_and_a_settings_file(tmp_path: Path) -> None:
@@ -74,8 +74,8 @@ def test_switching_rules_off_changes_what_the_assistant_does(real_assistant) -> 
 
     stats = real_assistant.stats
     title = next(i for i in sorted(stats.titles) if stats.quotable[i])
-    assert not real_assistant.ranker.quotable(title)
-    assert without("title-lines").ranker.quotable(title)
+    assert not real_assistant.answerer.quotable(title)
+    assert without("title-lines").answerer.quotable(title)
 
 
 @pytest.mark.slow
@@ -100,10 +100,10 @@ def test_the_verdict_counts_only_splits_a_rule_was_not_written_from() -> None:
     more_false = Variant("b", {"gold tune": {"pass_rate": 0.8}, "gold test": {"pass_rate": 0.5},
                                "national held-out": {"-false_abstention": 0.2}})
     result = AblationResult(base, [tune_only, more_false], {})
-    seed_rule, national_rule = Rule("a", "answer", "x" * 30, "answer.py"), Rule("b", "answer", "x" * 30,
-                                                                                "answer.py", NATIONAL_DEV)
+    seed_rule, national_rule = Rule("a", "answer", "x" * 30, "answer/quotes.py"), Rule("b", "answer", "x" * 30,
+                                                                                "answer/quotes.py", NATIONAL_DEV)
     assert verdict(result, seed_rule, tune_only) == "no effect"  # worse only where it was written from
-    assert verdict(result, Rule("a", "answer", "x" * 30, "answer.py", NATIONAL_DEV), tune_only) == "helps"
+    assert verdict(result, Rule("a", "answer", "x" * 30, "answer/quotes.py", NATIONAL_DEV), tune_only) == "helps"
     assert verdict(result, national_rule, more_false) == "helps"  # off: more false abstentions
 
 
@@ -111,4 +111,4 @@ def test_a_rule_with_mixed_moves_is_marked_mixed() -> None:
     base = Variant(None, {"gold test": {"pass_rate": 0.5, "-false_abstention": 0.1}})
     mixed = Variant("a", {"gold test": {"pass_rate": 0.4, "-false_abstention": 0.05}})
     result = AblationResult(base, [mixed], {})
-    assert verdict(result, Rule("a", "answer", "x" * 30, "answer.py"), mixed) == "mixed, net helps"
+    assert verdict(result, Rule("a", "answer", "x" * 30, "answer/quotes.py"), mixed) == "mixed, net helps"

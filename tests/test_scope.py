@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.scope import areas_of, named_areas, question_scope, short_name
+from assistant.query.scope import areas_of, named_areas, question_scope, short_name
 from assistant.types import Document
 from corpus_helpers import catalogued_with_areas
 
@@ -77,7 +77,7 @@ def test_answers_come_only_from_the_named_council_and_a_missing_year_abstains(tm
 
 
 def test_scoring_only_the_candidates_sentences_gives_the_same_best_sentences(fake_assistant) -> None:  # type: ignore[no-untyped-def]
-    from assistant.retrieval import SentenceScores
+    from assistant.query.retrieval import SentenceScores
 
     a = fake_assistant
     vector = a.embedder.embed(["care leavers aged 21 and over"])[0]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import KeywordEmbedder
-from assistant.index import build_index, load_index
-from assistant.passages import SplitterSettings
+from assistant.index.build import build_index, load_index
+from assistant.index.embedding import KeywordEmbedder
+from assistant.index.store import FaissStore, Store
+from assistant.ingest.passages import SplitterSettings
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
-from assistant.store import FaissStore, Store
 from conftest import CORPUS
 
 

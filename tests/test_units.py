@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conversation import is_followup, standalone_question
 from assistant.errors import ConfigError
-from assistant.questions import question_shape
+from assistant.query.conversation import is_followup, standalone_question
+from assistant.query.questions import question_shape
 from assistant.settings import Settings
 from assistant.text import human_date
 from assistant.types import Turn
@@ -104,7 +104,7 @@ def test_follow_ups_chain_through_earlier_turns() -> None:
 
 
 def test_own_words_drop_the_context_carried_along() -> None:
-    from assistant.conversation import own_words
+    from assistant.query.conversation import own_words
 
     history = [Turn("user", "How much did the council spend on fostering?"), Turn("assistant", "...")]
     standalone = standalone_question("Did the government pay for any of that?", history)
@@ -131,7 +131,7 @@ def test_token_counting_works_offline_with_no_cache_configured(tmp_path: Path) -
     env["HOME"] = str(tmp_path)
     env["HTTPS_PROXY"] = env["HTTP_PROXY"] = "http://127.0.0.1:9"  # any download attempt fails fast
     proc = subprocess.run(
-        [sys.executable, "-c", "from assistant.tokens import encoding; print(encoding().encode('hello world'))"],
+        [sys.executable, "-c", "from assistant.ingest.tokens import encoding; print(encoding().encode('hello world'))"],
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert proc.returncode == 0, proc.stderr

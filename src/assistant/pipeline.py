@@ -12,19 +12,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant import compare
-from assistant.answer import INSTRUCTIONS_IGNORED, abstention
-from assistant.answering import Answerer, Drafted
+from assistant.answer import compare
+from assistant.answer.answerer import QuoteAnswerer
+from assistant.answer.quotes import INSTRUCTIONS_IGNORED, abstention
 from assistant.cleaning import clean_filters, clean_history, clean_question
-from assistant.collection import CollectionStats
-from assistant.conversation import standalone_question
-from assistant.embedding import Embedder, make_embedder
-from assistant.index import Index, ensure_index, load_index
-from assistant.instructions import strip_instructions
-from assistant.ranking import Ranker
-from assistant.retrieval import Scored, allowed_documents
-from assistant.scope import Scope, question_scope, without_scope_words
+from assistant.index.build import Index, ensure_index, load_index
+from assistant.index.embedding import Embedder, make_embedder
+from assistant.query.collection import CollectionStats
+from assistant.query.conversation import standalone_question
+from assistant.query.instructions import strip_instructions
+from assistant.query.ranking import Ranker
+from assistant.query.retrieval import Scored, allowed_documents
+from assistant.query.scope import Scope, question_scope, without_scope_words
 from assistant.settings import Settings
+from assistant.stages import AnswerParts
 from assistant.types import Answer, Citation, Document, Filters, Location, RetrievedPassage, Turn
 
 
@@ -47,7 +48,7 @@ class Assistant:
         # What every question reads from the collection (term weights, quotable sentences, positions).
         self.stats = stats or CollectionStats.from_index(index)
         self.ranker = Ranker(index, embedder, self.stats, settings)
-        self.answerer = Answerer(index, self.stats, settings, self.ranker)
+        self.answerer = QuoteAnswerer(index, self.stats, settings, self.ranker)
 
     def with_settings(self, settings: Settings) -> Assistant:
         """The same index, model and statistics answering with other settings (for example rules switched
@@ -70,7 +71,7 @@ class Assistant:
             index_dir: index folder; default ``settings.index_dir``.
             corpus_dir: reports folder; default ``settings.corpus_dir``.
             settings: defaults to ``Settings.load()`` (file and ``ASSISTANT_*`` variables).
-            embedder: defaults to the one ``settings`` ask for (``embedding.make_embedder``).
+            embedder: defaults to the one ``settings`` ask for (``index.embedding.make_embedder``).
         """
         settings = settings or Settings.load()
         index_path = Path(index_dir) if index_dir else settings.index_dir
@@ -131,7 +132,7 @@ class Assistant:
         passages = tuple(self._retrieved(r) for r in ranked[: s.top_k])
         # A comparison of councils, or of one council over time: one block per report.
         comparing = compare.plan(standalone, scope, self.stats.areas, allowed) if s.on("compare-by-report") else None
-        drafted: Drafted
+        drafted: AnswerParts
         if comparing is not None:
             drafted = compare.answer_by_report(self, comparing, self.ranker.query(comparing.aspect), passages, allowed)
         else:

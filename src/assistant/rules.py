@@ -38,60 +38,61 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- reading the question
     Rule("instructions", QUESTION, "Instructions embedded in a question (hidden comments, 'ignore your rules', "
          "'write a poem', 'translate') are removed and the answer says so; a question of instructions only is "
-         "declined.", "instructions.py"),
+         "declined.", "query/instructions.py"),
     Rule("follow-ups", QUESTION, "A follow-up ('and in 2020?', 'who paid for it?', 'what about care leavers?') "
-         "is read as a standalone question from the conversation before it.", "conversation.py"),
+         "is read as a standalone question from the conversation before it.", "query/conversation.py"),
     Rule("glossary", QUESTION, "The domain pack's glossary: abbreviations, euphemisms and phrases are expanded "
-         "into the search, and count as the question's words when judging coverage.", "search_text.expand"),
+         "into the search, and count as the question's words when judging coverage.", "index.search_text.expand"),
     Rule("council-and-time", QUESTION, "A question naming a council searches only its reports, and its year, "
          "'latest', 'previous' or 'since' picks among them; a council with no report for the time asked is "
-         "declined with what the collection has.", "scope.question_scope", NATIONAL_DEV),
+         "declined with what the collection has.", "query.scope.question_scope", NATIONAL_DEV),
     Rule("compare-by-report", QUESTION, "A question comparing councils, or one council over time, is answered "
-         "report by report: one cited block per report under its council's name.", "compare.py", NATIONAL_DEV),
+         "report by report: one cited block per report under its council's name.", "answer/compare.py", NATIONAL_DEV),
     # ---------------------------------------------------------------- kinds of fact asked for
-    Rule("type-date", QUESTION, "'When', 'what date', 'which year' ask for a date.", "answer_types._WHEN"),
+    Rule("type-date", QUESTION, "'When', 'what date', 'which year' ask for a date.", "query.fact_types._WHEN"),
     Rule("type-frequency", QUESTION, "'How often' asks for a rhythm ('monthly', 'every six weeks').",
-         "answer_types._HOW_OFTEN"),
-    Rule("type-duration", QUESTION, "'How long' asks for a span of time.", "answer_types._HOW_LONG"),
-    Rule("type-count", QUESTION, "'How many', 'the average' ask for a count.", "answer_types._COUNT_QUESTION"),
+         "query.fact_types._HOW_OFTEN"),
+    Rule("type-duration", QUESTION, "'How long' asks for a span of time.", "query.fact_types._HOW_LONG"),
+    Rule("type-count", QUESTION, "'How many', 'the average' ask for a count.", "query.fact_types._COUNT_QUESTION"),
     Rule("type-grade", QUESTION, "'Judged', 'rated', 'how did X rate' ask for an inspection judgement (the "
-         "domain pack's grade scale).", "answer_types._GRADE_QUESTION"),
-    Rule("type-number", QUESTION, "Any other 'how many / how much' asks for a figure.", "answer_types._HOW_MANY"),
+         "domain pack's grade scale).", "query.fact_types._GRADE_QUESTION"),
+    Rule("type-number", QUESTION, "Any other 'how many / how much' asks for a figure.", "query.fact_types._HOW_MANY"),
     # ---------------------------------------------------------------- finding passages
     Rule("sentence-dense", RETRIEVAL, "A passage's dense score is the mean of its own cosine and its best "
-         "sentence's, so a passage holding one exactly matching sentence ranks with it.", "retrieval.retrieve"),
+         "sentence's, so a passage holding one exactly matching sentence ranks with it.", "query.retrieval.retrieve"),
     Rule("year-bonus", RETRIEVAL, "Passages of documents dated in a year the question names gain year_bonus.",
          "pipeline._prefer_named_years"),
     Rule("type-passage-bonus", RETRIEVAL, "Passages holding the kind of fact asked for (a date, a count, a grade "
          "...) gain type_passage_bonus.", "pipeline._prefer_answer_type"),
     Rule("label-passage-fit", RETRIEVAL, "A passage whose labelled line gives the fact under the label asked for "
-         "('Inspection dates: ...') gains up to three times type_passage_bonus.", "answer_types.passage_fit",
+         "('Inspection dates: ...') gains up to three times type_passage_bonus.", "query.fact_types.passage_fit",
          NATIONAL_DEV),
     # ---------------------------------------------------------------- choosing sentences
     Rule("title-lines", ANSWER, "A document's title line is never quoted (it matches every question about the "
-         "document and says nothing).", "answer.title_sentences"),
+         "document and says nothing).", "answer.quotes.title_sentences"),
     Rule("type-bonus", ANSWER, "A sentence holding the kind of fact asked for gains type_bonus.",
-         "answer.score_sentences"),
+         "answer.quotes.score_sentences"),
     Rule("label-bonus", ANSWER, "A labelled line or table row whose label the question asks for gains up to "
-         "LABEL_BONUS (0.15).", "answer.score_sentences", NATIONAL_DEV),
+         "LABEL_BONUS (0.15).", "answer.quotes.score_sentences", NATIONAL_DEV),
     Rule("self-reference", ANSWER, "A sentence about its own document ('this report provides ...') loses "
-         "self_reference_penalty.", "answer.refers_to_itself"),
+         "self_reference_penalty.", "answer.quotes.refers_to_itself"),
     Rule("quote-floors", ANSWER, "A quote from another passage of the best quote's report needs 0.85 of the best "
-         "score, one from another report 0.9 (otherwise 0.8).", "answer.select_quotes"),
+         "score, one from another report 0.9 (otherwise 0.8).", "answer.quotes.select_quotes"),
     Rule("per-document", ANSWER, "A comparison quotes each document's best sentence first (if it scores 0.6 of "
-         "the best).", "answer.select_quotes"),
+         "the best).", "answer.quotes.select_quotes"),
     Rule("answering-quotes", ANSWER, "For a date, frequency, duration, count or grade question, only the quotes "
-         "that give one are kept; for a single fact, only the best.", "answer.answering_quotes"),
-    Rule("lead-ins", ANSWER, "A quote ending on a colon brings the list it introduces.", "answer.complete_lead_ins"),
+         "that give one are kept; for a single fact, only the best.", "answer.quotes.answering_quotes"),
+    Rule("lead-ins", ANSWER, "A quote ending on a colon brings the list it introduces.",
+         "answer.quotes.complete_lead_ins"),
     # ---------------------------------------------------------------- declining
     Rule("min-score", ANSWER, "Below min_sentence_score for the best sentence the assistant declines.",
          "pipeline._supported"),
     Rule("coverage", ANSWER, "The best passages must hold min_coverage of the question's content words "
          "(IDF-weighted), unless a sentence is within cosine 0.62 of the question.", "pipeline._supported"),
     Rule("unknown-names", ANSWER, "A question naming a word the collection never uses (a place, a name) is "
-         "declined, saying which.", "questions.unknown_names"),
+         "declined, saying which.", "query.questions.unknown_names"),
     Rule("strict-type", ANSWER, "A date, frequency, duration or count question none of whose quotes gives one "
-         "is declined, saying so.", "answer.unanswered_reason"),
+         "is declined, saying so.", "answer.quotes.unanswered_reason"),
 )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from assistant.retrieval import allowed_documents
+from assistant.query.retrieval import allowed_documents
 from assistant.text import human_date, normalise
 from assistant.types import Document, Filters
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.briefing import understood_as
+from assistant.chat.briefing import understood_as
 from assistant.chat.pages import PageView
 from assistant.text import human_date, subject_of
 from assistant.types import Answer, Citation, Document, Location, RetrievedPassage

@@ -196,7 +196,7 @@ def launch(settings: Settings, assistant: Assistant | None = None) -> None:
         from assistant.pipeline import Assistant
 
         assistant = Assistant.load(settings=settings)
-    from assistant.embedding import single_threaded
+    from assistant.index.embedding import single_threaded
 
     single_threaded()  # answers run side by side, one per core (page.workers), each on one thread
     if threading.current_thread() is threading.main_thread():

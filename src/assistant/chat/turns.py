@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from assistant.briefing import write_briefing
+from assistant.chat.briefing import write_briefing
+from assistant.chat.feedback import feedback_entry, record_feedback
 from assistant.chat.pages import PageViewer
 from assistant.chat.render import Exchange
 from assistant.cleaning import check_date_range, clean_text
 from assistant.errors import AssistantError, InvalidFilterError
-from assistant.feedback import feedback_entry, record_feedback
-from assistant.retrieval import allowed_documents
+from assistant.query.retrieval import allowed_documents
 from assistant.settings import Settings
 from assistant.text import human_date
 from assistant.types import Answer, Document, Filters, Turn

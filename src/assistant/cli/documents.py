@@ -41,7 +41,7 @@ def documents(
       assistant documents --kind "inspection report" --from 2020 --json
     """
     from assistant.chat.catalogue import browse, count_line
-    from assistant.index import load_index
+    from assistant.index.build import load_index
     from assistant.text import human_date
     from assistant.types import Filters
 

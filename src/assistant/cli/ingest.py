@@ -29,8 +29,8 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
       assistant ingest ../other-council/reports --index other-index
       assistant ingest --if-needed           # what `make app` runs
     """
-    from assistant.embedding import embedder_name, make_embedder
-    from assistant.index import build_index, splitter_settings, stale_reason
+    from assistant.index.build import build_index, splitter_settings, stale_reason
+    from assistant.index.embedding import embedder_name, make_embedder
 
     s = load_settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
     if if_needed:

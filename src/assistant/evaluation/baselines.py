@@ -1,6 +1,6 @@
 """Three baseline systems, answering in the assistant's JSON contract so the same metrics score them.
 
-* ``bm25``: the assistant's own BM25 index alone, queried with :func:`assistant.search_text.terms` of the
+* ``bm25``: the assistant's own BM25 index alone, queried with :func:`assistant.index.search_text.terms` of the
   question (no glossary expansion, no fusion).
 * ``dense``: the assistant's own FAISS passage index alone, queried with the embedded question.
 * ``llama-index``: llama-index's stock pipeline over the same reports: ``SimpleDirectoryReader`` (the
@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.embedding import Embedder
-from assistant.index import Index
-from assistant.search_text import terms
+from assistant.index.build import Index
+from assistant.index.embedding import Embedder
+from assistant.index.search_text import terms
 from assistant.types import Document
 
 TOP_K = 10
@@ -187,7 +187,7 @@ def llama_embedding(embedder: Embedder) -> Any:
     """The project's embedder as a llama-index ``BaseEmbedding`` (queries and texts embedded alike).
 
     Args:
-        embedder: Any :class:`assistant.embedding.Embedder`.
+        embedder: Any :class:`assistant.index.embedding.Embedder`.
 
     Returns:
         A ``BaseEmbedding`` instance to pass as ``embed_model=``.
@@ -201,7 +201,7 @@ def _embedding_class() -> Any:
     from llama_index.core.bridge.pydantic import PrivateAttr
 
     class ProjectEmbedding(BaseEmbedding):
-        """Wraps an :class:`assistant.embedding.Embedder`; vectors come back as lists of floats."""
+        """Wraps an :class:`assistant.index.embedding.Embedder`; vectors come back as lists of floats."""
 
         _embedder: Any = PrivateAttr()
 

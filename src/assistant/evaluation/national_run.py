@@ -22,8 +22,8 @@ from assistant.evaluation import national, national_compare
 from assistant.evaluation.national_split import SPLITS, summarise_splits
 
 if TYPE_CHECKING:
-    from assistant.embedding import Embedder
-    from assistant.index import Index
+    from assistant.index.build import Index
+    from assistant.index.embedding import Embedder
     from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
