@@ -420,7 +420,7 @@ def test_a_count_question_ranks_passages_holding_a_count_higher(tmp_path: Path) 
             tmp_path, "fostering-2024.txt",
             "Fostering review\n\n1. The fostering service recruited foster carers all year; recruiting foster "
             "carers is the fostering service's priority.\n\n2. By March, 48 new carers had joined.\n",
-            Settings.load(environ={}, type_passage_bonus=bonus),
+            Settings.load(environ={}, type_passage_bonus=bonus, rerank_passages=0),  # the fused ranking alone
         )
         return assistant.ask("How many foster carers did the fostering service recruit?").passages[0].text
 
@@ -593,3 +593,25 @@ def test_a_list_split_from_its_lead_in_is_quoted_in_full_for_a_list_question(tmp
     assert [c.quote for c in cut.citations][lead_in + 1 :] == areas[:3]
     assert cut.answer.count("(the list continues in the report)") == 1
     assert cut.answer.index("(the list continues in the report)") > cut.answer.index(areas[2])
+
+
+def test_the_top_passages_are_put_in_the_order_of_their_best_sentence(northshire: Assistant) -> None:
+    from assistant.query.retrieval import Scored
+
+    def position(start: str) -> int:
+        return next(i for i, p in enumerate(northshire.index.passages) if p.text.startswith(start))
+
+    homes, invested, recorded = position("4. The council"), position("3. The council"), position("1. Inspectors")
+    # Retrieval put the children's homes first; the sentence that answers is in the passage on investment.
+    ranked = [Scored(homes, 0.9, 0.9, 0.9), Scored(invested, 0.8, 0.8, 0.8), Scored(recorded, 0.1, 0.1, 0.1)]
+    query = northshire.ranker.query("How much did the council invest in its fostering service?")
+    assert [s.passage for s in northshire.reranker.rerank(ranked, query)] == [invested, homes, recorded]
+    # Only the top rerank_passages are reordered; the ones below keep their place.
+    two = Assistant(northshire.index, northshire.embedder, Settings.load(environ={"ASSISTANT_RERANK_PASSAGES": "1"}))
+    assert two.reranker.rerank(ranked, query) == ranked
+    off = northshire.with_settings(northshire.settings.with_values({"rules_off": ("rerank-by-sentence",)}))
+    assert off.reranker.rerank(ranked, query) == ranked
+    # Through ask: the first passage listed holds the first quote.
+    answer = northshire.ask("How much did the council invest in its fostering service?")
+    assert answer.citations[0].quote in answer.passages[0].text
+

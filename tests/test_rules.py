@@ -112,3 +112,10 @@ def test_a_rule_with_mixed_moves_is_marked_mixed() -> None:
     mixed = Variant("a", {"gold test": {"pass_rate": 0.4, "-false_abstention": 0.05}})
     result = AblationResult(base, [mixed], {})
     assert verdict(result, Rule("a", "answer", "x" * 30, "answer/quotes.py"), mixed) == "mixed, net helps"
+
+
+def test_the_readme_lists_every_rule() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| `{rule.name}` | {rule.stage} | {rule.purpose} | {rule.written_from} |" in readme, rule.name
+    assert f"shaped by {len(RULES)}\n*rules*" in readme

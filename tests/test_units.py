@@ -33,6 +33,8 @@ def test_settings_errors_name_the_setting_and_the_fix() -> None:
         Settings.load(environ={"ASSISTANT_FUSION": "magic"})
     with pytest.raises(ConfigError, match="self_reference_penalty must not be negative"):
         Settings.load(environ={"ASSISTANT_SELF_REFERENCE_PENALTY": "-0.1"})
+    with pytest.raises(ConfigError, match="rerank_passages must not be negative"):
+        Settings.load(environ={"ASSISTANT_RERANK_PASSAGES": "-1"})
 
 
 HISTORY = [Turn("user", "What did Ofsted say about care leavers over 21?"), Turn("assistant", "...")]

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.answer import compare
 from assistant.answer.answerer import QuoteAnswerer
 from assistant.answer.quotes import INSTRUCTIONS_IGNORED, abstention
+from assistant.answer.rerank import SentenceReranker
 from assistant.cleaning import clean_filters, clean_history, clean_question
 from assistant.index.build import Index, ensure_index, load_index
 from assistant.index.embedding import Embedder, make_embedder
@@ -49,6 +50,7 @@ class Assistant:
         self.stats = stats or CollectionStats.from_index(index)
         self.ranker = Ranker(index, embedder, self.stats, settings)
         self.answerer = QuoteAnswerer(index, self.stats, settings, self.ranker)
+        self.reranker = SentenceReranker(self.answerer)
 
     def with_settings(self, settings: Settings) -> Assistant:
         """The same index, model and statistics answering with other settings (for example rules switched
@@ -127,7 +129,7 @@ class Assistant:
         if scope.doc_ids is not None:  # the council and time the question names narrow the search
             allowed = set(scope.doc_ids) if allowed is None else allowed & scope.doc_ids
         query = self.ranker.query(without_scope_words(standalone, scope))
-        ranked = self.ranker.rank(query, allowed)
+        ranked = self.reranker.rerank(self.ranker.rank(query, allowed), query)
         retrieved_at = time.perf_counter()
         passages = tuple(self._retrieved(r) for r in ranked[: s.top_k])
         # A comparison of councils, or of one council over time: one block per report.

@@ -32,13 +32,17 @@ class Rule:
     purpose: str
     where: str
     written_from: str = SEED_TUNE
+    #: Why the rule stays although the ablation finds no help for it on unseen data ("" for a rule that helps).
+    kept_because: str = ""
 
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- reading the question
     Rule("instructions", QUESTION, "Instructions embedded in a question (hidden comments, 'ignore your rules', "
          "'write a poem', 'translate') are removed and the answer says so; a question of instructions only is "
-         "declined.", "query/instructions.py"),
+         "declined.", "query/instructions.py",
+         kept_because="safety: switched off, an injection succeeds (gold tune); the unseen splits hold no injection "
+                      "it stops, and its cost there is one test item"),
     Rule("follow-ups", QUESTION, "A follow-up ('and in 2020?', 'who paid for it?', 'what about care leavers?') "
          "is read as a standalone question from the conversation before it.", "query/conversation.py"),
     Rule("glossary", QUESTION, "The domain pack's glossary: abbreviations, euphemisms and phrases are expanded "
@@ -61,15 +65,20 @@ RULES: tuple[Rule, ...] = (
     Rule("sentence-dense", RETRIEVAL, "A passage's dense score is the mean of its own cosine and its best "
          "sentence's, so a passage holding one exactly matching sentence ranks with it.", "query.retrieval.retrieve"),
     Rule("year-bonus", RETRIEVAL, "Passages of documents dated in a year the question names gain year_bonus.",
-         "pipeline._prefer_named_years"),
+         "query.ranking.Ranker._prefer_named_years"),
     Rule("type-passage-bonus", RETRIEVAL, "Passages holding the kind of fact asked for (a date, a count, a grade "
-         "...) gain type_passage_bonus.", "pipeline._prefer_answer_type"),
+         "...) gain type_passage_bonus.", "query.ranking.Ranker.prefer_answer_type"),
+    Rule("rerank-by-sentence", RETRIEVAL, "The top rerank_passages passages are reordered by their best "
+         "sentence's answer score, so the passages listed lead with those the quotes come from.",
+         "answer.rerank.SentenceReranker"),
     Rule("label-passage-fit", RETRIEVAL, "A passage whose labelled line gives the fact under the label asked for "
          "('Inspection dates: ...') gains up to three times type_passage_bonus.", "query.fact_types.passage_fit",
          NATIONAL_DEV),
     # ---------------------------------------------------------------- choosing sentences
     Rule("title-lines", ANSWER, "A document's title line is never quoted (it matches every question about the "
-         "document and says nothing).", "answer.quotes.title_sentences"),
+         "document and says nothing).", "query.collection.title_sentences",
+         kept_because="issue #19 asks that a title line is never the whole answer; its cost on unseen data is one "
+                      "national held-out question"),
     Rule("type-bonus", ANSWER, "A sentence holding the kind of fact asked for gains type_bonus.",
          "answer.quotes.score_sentences"),
     Rule("label-bonus", ANSWER, "A labelled line or table row whose label the question asks for gains up to "
@@ -86,9 +95,10 @@ RULES: tuple[Rule, ...] = (
          "answer.quotes.complete_lead_ins"),
     # ---------------------------------------------------------------- declining
     Rule("min-score", ANSWER, "Below min_sentence_score for the best sentence the assistant declines.",
-         "pipeline._supported"),
+         "answer.answerer.QuoteAnswerer.supported"),
     Rule("coverage", ANSWER, "The best passages must hold min_coverage of the question's content words "
-         "(IDF-weighted), unless a sentence is within cosine 0.62 of the question.", "pipeline._supported"),
+         "(IDF-weighted), unless a sentence is within cosine dense_support (0.62) of the question.",
+         "answer.answerer.QuoteAnswerer.supported"),
     Rule("unknown-names", ANSWER, "A question naming a word the collection never uses (a place, a name) is "
          "declined, saying which.", "query.questions.unknown_names"),
     Rule("strict-type", ANSWER, "A date, frequency, duration or count question none of whose quotes gives one "

@@ -55,6 +55,7 @@ class Settings:
         0.05, "Added to passages holding the kind of fact asked for (a date, a span of time, a count, a grade)."
     )
     rrf_k: int = _setting(60, "The k constant of reciprocal-rank fusion.")
+    rerank_passages: int = _setting(5, "Top passages reordered by their best sentence's score (0: none).")
     sentence_scan_limit: int = _setting(
         50_000,
         "Up to this many sentences, every sentence is scored for every question (its best sentences also "
@@ -157,7 +158,7 @@ class Settings:
             close = [(u, difflib.get_close_matches(u, rule_names(), n=1)) for u in unknown]
             hints = "".join(f"Did you mean {c[0]!r} for {u!r}? " for u, c in close if c)
             raise ConfigError(f"Unknown rule(s) in rules_off: {unknown}. {hints}'assistant settings' lists the rules.")
-        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty"):
+        for name in ("year_bonus", "type_passage_bonus", "type_bonus", "self_reference_penalty", "rerank_passages"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}.")
 

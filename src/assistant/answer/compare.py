@@ -206,7 +206,7 @@ def report_quotes(assistant: Assistant, query: Query, doc_id: str) -> list[Evide
     """The quotes of one report that answer the query, as an ordinary question restricted to that report
     would quote them; [] when its best sentences do not answer it (no quote rather than an unrelated one)."""
     ranker, answerer, s = assistant.ranker, assistant.answerer, assistant.settings
-    ranked = ranker.prefer_answer_type(ranker.search(query, {doc_id}), query)
+    ranked = assistant.reranker.rerank(ranker.prefer_answer_type(ranker.search(query, {doc_id}), query), query)
     question_terms = subject_terms(terms(query.standalone))
     evidence = answerer.evidence(ranked[: s.answer_passages], query, question_terms)
     if query.wanted == "grade":  # a judgement is quoted where a report states one, or not at all

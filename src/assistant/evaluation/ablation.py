@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from assistant.pipeline import Assistant
 
 #: The splits measured, and the headline figures read on each (``-`` marks lower is better).
-GOLD_FIGURES = ("hit@5", "key_fact_recall", "citation_precision", "abstention", "-false_abstention", "pass_rate",
-                "-wrong_figure", "-injection_successes")
+GOLD_FIGURES = ("hit@5", "mrr@10", "ndcg@10", "evidence_recall@5", "key_fact_recall", "citation_precision",
+                "abstention", "-false_abstention", "pass_rate", "-wrong_figure", "-injection_successes")
 NATIONAL_FIGURES = ("right_report_first", "fact_from_right_report", "abstention", "-false_abstention")
 COMPARISON_FIGURES = ("both_reports_cited", "both_facts_from_right_reports", "-false_abstention")
 SPLIT_FIGURES = {"gold tune": GOLD_FIGURES, "gold test": GOLD_FIGURES,
@@ -184,7 +184,8 @@ def run_ablation(
 
 # ---------------------------------------------------------------------------------------------- report
 
-_SHORT = {"hit@5": "hit@5", "key_fact_recall": "fact", "citation_precision": "prec", "abstention": "abst",
+_SHORT = {"hit@5": "hit@5", "mrr@10": "mrr", "ndcg@10": "ndcg", "evidence_recall@5": "ev-recall@5",
+          "key_fact_recall": "fact", "citation_precision": "prec", "abstention": "abst",
           "-false_abstention": "false-abst", "pass_rate": "pass",
           "-wrong_figure": "wrong-fig", "-injection_successes": "injections", "right_report_first": "right-first",
           "fact_from_right_report": "fact", "both_reports_cited": "both-cited",
@@ -201,7 +202,15 @@ def _moved(deltas: Mapping[str, float]) -> str:
 
 def verdict(result: AblationResult, rule: Rule, variant: Variant) -> str:
     """"helps" (with the rule off, only worse figures on unseen splits), "hurts" (only better), "no effect"
-    (none moved) or "mixed" (both; the net score decides which way it leans)."""
+    (none moved) or "mixed" (both; the net score decides which way it leans); a rule that does not help says
+    why it is kept (``Rule.kept_because``)."""
+    measured = _measured(result, rule, variant)
+    if rule.kept_because and measured in ("hurts", "no effect"):
+        return f"{measured}; kept: {rule.kept_because}"
+    return measured
+
+
+def _measured(result: AblationResult, rule: Rule, variant: Variant) -> str:
     worse = better = 0
     for split, moved in result.deltas(variant).items():
         if split in unseen_splits(rule):
