@@ -102,15 +102,13 @@ def _figures(summary: Mapping[str, Any], figures: Sequence[str]) -> dict[str, fl
 
 
 def _answers(assistant: Assistant, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | None]:
-    from assistant.errors import AssistantError
+    """Every item's answer in the JSON contract, with its conversation (None where it could not be answered)."""
+    from assistant.evaluation.national_run import answer_all
 
-    out: list[dict[str, Any] | None] = []
-    for item in items:
-        try:
-            out.append(assistant.ask(item["question"], item.get("history") or None, id=item.get("id")).to_dict())
-        except AssistantError:
-            out.append(None)
-    return out
+    def ask(item: Mapping[str, Any]) -> dict[str, Any]:
+        return assistant.ask(item["question"], item.get("history") or None, id=item.get("id")).to_dict()
+
+    return answer_all(ask, items, "ablation", progress=False)[0]
 
 
 def _same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:

@@ -125,7 +125,7 @@ def date_facts(start: str, end: str) -> list[str]:
     return aliases
 
 
-def _rows(csv_path: Path, reports_dir: Path) -> list[dict[str, str]]:
+def judgement_rows(csv_path: Path, reports_dir: Path) -> list[dict[str, str]]:
     """The CSV's rows, each with ``doc_id`` (the file stem) and ``usable`` ("yes" when the file is a PDF).
 
     An unusable row asks no question, but its years still count as inspected (the inspection happened;
@@ -267,7 +267,7 @@ def national_items(csv_path: Path, reports_dir: Path, cap: int = DEFAULT_CAP) ->
         >>> items[0]["question"]                                        # doctest: +SKIP
         'How did Ofsted rate ...'
     """
-    candidates = _candidates(_rows(csv_path, reports_dir))
+    candidates = _candidates(judgement_rows(csv_path, reports_dir))
     quotas = dict.fromkeys(KINDS, 0)
     left = cap
     open_kinds = [k for k in KINDS if candidates[k]]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.national import GRADES, SEED, _rows, fact_found, grade_facts
+from assistant.evaluation.national import GRADES, SEED, fact_found, grade_facts, judgement_rows
 from assistant.evaluation.national_split import SPLITS, split_of
 
 TEMPLATES = (
@@ -49,7 +49,7 @@ def comparison_items(csv_path: Path, reports_dir: Path) -> list[dict[str, Any]]:
         ``facts`` (per doc_id, the grade aliases), ``councils``, ``council`` (the first, for the split) and
         ``split``.
     """
-    latest = _latest_graded(_rows(csv_path, reports_dir))
+    latest = _latest_graded(judgement_rows(csv_path, reports_dir))
     items: list[dict[str, Any]] = []
     seen: set[frozenset[str]] = set()
     for side in SPLITS:

@@ -57,7 +57,7 @@ class NationalResult:
     comparisons: dict[str, Any] = field(default_factory=dict)
 
 
-def _answer_all(
+def answer_all(
     answer: Callable[[Mapping[str, Any]], dict[str, Any]], items: Sequence[Mapping[str, Any]], desc: str,
     progress: bool,
 ) -> tuple[list[dict[str, Any] | None], float]:
@@ -151,10 +151,10 @@ def run_national(
     def ask(item: Mapping[str, Any]) -> dict[str, Any]:
         return assistant.ask(item["question"], id=item["id"]).to_dict()
 
-    answers, seconds = _answer_all(ask, items, ASSISTANT, progress)
+    answers, seconds = answer_all(ask, items, ASSISTANT, progress)
     systems = {ASSISTANT: _system(ASSISTANT, items, answers, seconds, "citations")}
     pairs = national_compare.comparison_items(Path(data_dir) / "judgements.csv", reports)
-    pair_answers, _ = _answer_all(ask, pairs, "comparisons", progress)
+    pair_answers, _ = answer_all(ask, pairs, "comparisons", progress)
     pair_rows = [national_compare.score_comparison(i, a or {}) for i, a in zip(pairs, pair_answers, strict=True)]
     comparisons = summarise_splits(pair_rows, national_compare.summarise)
     if with_baselines:
@@ -162,7 +162,7 @@ def run_national(
         baselines = _baselines(assistant.index, assistant.embedder, Path(index_dir).parent / "national-texts")
         baseline_build = round(time.perf_counter() - build_started, 1)
         for baseline in baselines:
-            answers, seconds = _answer_all(baseline.answer, items, baseline.name, progress)
+            answers, seconds = answer_all(baseline.answer, items, baseline.name, progress)
             systems[baseline.name] = _system(baseline.name, items, answers, seconds, "passages")
     meta = {
         "items": len(items),
