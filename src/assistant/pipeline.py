@@ -49,7 +49,7 @@ class Assistant:
         # What every question reads from the collection (term weights, quotable sentences, positions).
         self.stats = stats or CollectionStats.from_index(index)
         self.ranker = Ranker(index, embedder, self.stats, settings)
-        self.answerer = QuoteAnswerer(index, self.stats, settings, self.ranker)
+        self.answerer = QuoteAnswerer(index, self.stats, settings)
         self.reranker = SentenceReranker(self.answerer)
 
     def with_settings(self, settings: Settings) -> Assistant:

@@ -27,7 +27,7 @@ from assistant.index.search_text import subject_terms, terms
 from assistant.query.collection import CollectionStats
 from assistant.query.fact_types import STRICT_TYPES
 from assistant.query.questions import documents_named, question_shape, unknown_names
-from assistant.query.ranking import Query, Ranker
+from assistant.query.ranking import Query, types_off
 from assistant.query.retrieval import Scored
 from assistant.settings import Settings
 from assistant.stages import AnswerParts
@@ -39,8 +39,9 @@ class QuoteAnswerer:
     """The answer stage (``stages.Answerer``): quotes the best sentences of ranked passages, or declines saying
     why."""
 
-    def __init__(self, index: Index, stats: CollectionStats, settings: Settings, ranker: Ranker) -> None:
-        self.index, self.stats, self.settings, self.ranker = index, stats, settings, ranker
+    def __init__(self, index: Index, stats: CollectionStats, settings: Settings) -> None:
+        self.index, self.stats, self.settings = index, stats, settings
+        self.types_off = types_off(settings)
 
     def answer(
         self, query: Query, ranked: list[Scored], passages: tuple[RetrievedPassage, ...],
@@ -135,13 +136,13 @@ class QuoteAnswerer:
 
     def unanswered(self, query: Query, chosen: Sequence[Evidence]) -> str:
         """Why the chosen quotes do not answer the question ("" when they may; ``answer.quotes.unanswered_reason``)."""
-        return unanswered_reason(query.asked, chosen, self.ranker.types_off, self.settings.on("strict-type"))
+        return unanswered_reason(query.asked, chosen, self.types_off, self.settings.on("strict-type"))
 
     def answering(self, query: Query, chosen: Sequence[Evidence], comparison: bool, single: bool) -> list[Evidence]:
         """The quotes that give the fact asked for (``answer.quotes.answering_quotes``), when that rule is on."""
         if not self.settings.on("answering-quotes"):
             return list(chosen)
-        return answering_quotes(query.asked, chosen, comparison, single, self.ranker.types_off)
+        return answering_quotes(query.asked, chosen, comparison, single, self.types_off)
 
     def lead_ins(self, chosen: Sequence[Evidence], items: int) -> list[Evidence]:
         """Each quote ending on a colon followed by what it introduces (``answer.quotes.complete_lead_ins``)."""
