@@ -119,3 +119,22 @@ def test_the_readme_lists_every_rule() -> None:
     for rule in RULES:
         assert f"| `{rule.name}` | {rule.stage} | {rule.purpose} | {rule.written_from} |" in readme, rule.name
     assert f"shaped by {len(RULES)}\n*rules*" in readme
+
+
+def test_a_sentence_close_in_meaning_is_support_only_above_dense_support(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer.quotes import Evidence
+
+    index = fake_assistant.index
+    sentence = index.sentences[0]
+    passage = next(p for p in index.passages if p.passage_id == sentence.passage_id)
+    close = [Evidence(sentence, passage, score=0.9, dense=0.7, lexical=0.0)]
+    unseen_words = ["zyxwv", "qwertyuiop"]  # no passage holds them: coverage 0
+
+    def supported(**values: object) -> bool:
+        answerer = fake_assistant.with_settings(fake_assistant.settings.with_values(values)).answerer
+        return bool(answerer.supported(close, unseen_words, {}))
+
+    assert supported(dense_support=0.62)
+    assert not supported(dense_support=0.8)
+    assert supported(dense_support=0.8, rules_off=("coverage",))
+    assert not supported(rules_off=("coverage",), min_sentence_score=0.95)
