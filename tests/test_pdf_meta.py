@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.ingest.loaders.pdf_meta import stated_kind, stated_publisher
+from assistant.ingest.loaders.pdf_meta import stated_area, stated_kind, stated_publisher
 
 LAST_PAGE = (
     "The Office for Quality in Widgets (Oqw) regulates and inspects widget services.\n"
@@ -31,3 +31,18 @@ def test_a_title_names_the_kind_of_report() -> None:
     assert stated_kind("Re-inspection of services for children in need of help") == "inspection report"
     assert stated_kind("Monitoring visit to Testshire children’s services") == "monitoring visit letter"
     assert stated_kind("Testshire Metropolitan Borough Council") is None
+
+
+def test_a_title_naming_only_the_kind_of_service_leaves_the_area_to_the_council_line_above() -> None:
+    from assistant.ingest.loaders.pdf_lines import PdfLine
+
+    def run(text: str, size: float) -> list[PdfLine]:
+        return [PdfLine(1, 0, 0, 1, 1, 1, text, size, False)]
+
+    council = run("Testshire Borough Council", 26)
+    for title in ("Inspection of local authority children’s services",
+                  "Inspection of local authority children’s social care services"):
+        assert stated_area([council, run(title, 16)]) == "Testshire Borough Council", title
+    assert stated_area([run("Inspection of Testshire Children and Families Trust", 26)]) == (
+        "Testshire Children and Families Trust"
+    )

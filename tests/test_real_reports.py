@@ -38,6 +38,9 @@ KNOWN_EXCEPTIONS: dict[str, dict[str, str]] = {
     "windsor-maidenhead-2020-02-24.pdf": {"numbering": "the report itself goes from paragraph 14 to 16"},
 }
 
+# Councils the catalogue names otherwise than their reports do: a person asks by the reports' name.
+REPORTS_CALL = {"London Corporation": "City of London"}
+
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:\.\s*|\s+)(?=\S)")
 _DATE_LINE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b")
 
@@ -189,3 +192,27 @@ def test_judgement_table_pairs_overall_effectiveness_with_its_grade(results: dic
     print(f"\njudgement tables: {checked - len(failed)} of {checked} pair overall effectiveness with its grade")
     assert checked > 0
     assert not _failing(results, "table", failed), failed
+
+
+def test_a_question_naming_a_council_selects_exactly_its_reports(results: dict[str, dict[str, Any]]) -> None:
+    """Each report's area, read from the report, groups it with the council's other reports: a question that
+    names the council (as judgements.csv does) selects exactly that council's reports, whatever each report
+    calls it ("Halton Borough Council", "Bradford Children and Families Trust", "Newcastle")."""
+    from assistant.query.scope import areas_of, named_areas
+    from assistant.types import Document
+
+    with (SHARED / "judgements.csv").open(encoding="utf-8") as handle:
+        council_of = {row["file"]: row["council"] for row in csv.DictReader(handle)}
+    docs = {name: Document(name, name, "", "report", None, name, "", "", area=r["meta"].get("area"))
+            for name, r in results.items() if "meta" in r}
+    areas = areas_of(docs)
+    failed = {}
+    for council in sorted(set(council_of.values())):
+        files = {f for f, c in council_of.items() if c == council and f in docs}
+        called = REPORTS_CALL.get(council, council)
+        named = named_areas(f"What did Ofsted say about {called}'s children's services?", list(areas))
+        selected = {d.doc_id for name in named for d in areas[name]}
+        if selected != files:
+            failed[council] = (named, sorted(files - selected), sorted(selected - files))
+    print(f"\ncouncils named in a question: {len(set(council_of.values())) - len(failed)} select exactly their reports")
+    assert not failed, failed

@@ -61,6 +61,23 @@ def test_short_names_and_the_longest_name_first() -> None:
     assert named_areas("north somerset", list(AREAS)) == ["north somerset"]
 
 
+def test_a_council_is_found_whatever_each_of_its_reports_calls_it() -> None:
+    areas = areas_of({d.doc_id: d for d in [
+        _doc("tes-2018", "City of Testport Metropolitan District Council", "2018-10-29"),
+        _doc("tes-2026", "Testport Children and Families Trust", "2026-05-21"),
+        _doc("nor-2019", "Norham upon Tyne", "2019-01-01"),
+        _doc("nor-2022", "Norham", "2022-02-01"),
+        _doc("cap-2024", "City of London", "2024-11-05"),
+    ]})
+    assert question_scope("What is the latest judgement for Testport?", areas).doc_ids == {"tes-2026"}
+    assert question_scope("Norham upon Tyne's latest inspection", areas).doc_ids == {"nor-2022"}
+    assert question_scope("How did Norham do in 2019?", areas).doc_ids == {"nor-2019"}
+    assert question_scope("What did Ofsted say about the City of London?", areas).doc_ids == {"cap-2024"}
+    # a name only of framing words is matched whole, never by one of its words
+    assert named_areas("What did the London Borough of Testport say?", list(areas)) == ["testport"]
+    assert named_areas("Care leavers in London", list(areas)) == []
+
+
 def test_answers_come_only_from_the_named_council_and_a_missing_year_abstains(tmp_path: Path) -> None:
     assistant = catalogued_with_areas(tmp_path, [
         ("east-2019", "Eastshire County Council", "2019-05", "Care leavers in Eastshire have suitable homes."),

@@ -20,6 +20,7 @@ from assistant.types import Document
 # Words that frame a place's name in a council's title, not part of the name a person uses for it (the pack's).
 _FRAME_WORDS = default_pack().words_pattern(default_pack().frame_words)
 _FRAME = re.compile(rf"\b{_FRAME_WORDS}\b", re.IGNORECASE)
+_JOINING = {"the", "of", "and"}
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
@@ -32,10 +33,13 @@ def short_name(area: str) -> str:
     Example:
         >>> short_name("London Borough of Barnet"), short_name("Cheshire East Council")
         ('barnet', 'cheshire east')
-        >>> short_name("Royal Borough of Kingston upon Thames")
-        'kingston upon thames'
+        >>> short_name("Royal Borough of Kingston upon Thames"), short_name("City of London")
+        ('kingston upon thames', 'city london')
     """
-    words = _FRAME.sub(" ", area.replace("’", "'")).split()
+    name = area.replace("’", "'")
+    words = _FRAME.sub(" ", name).split()
+    if not words:  # a name made only of framing words ("City of London") is called by all of them
+        words = [w for w in re.split(r"[\s,]+", name) if w.lower() not in _JOINING]
     return " ".join(words).strip(" ,.-").lower()
 
 
@@ -54,11 +58,30 @@ class Scope:
 
 
 def areas_of(documents: Mapping[str, Document]) -> dict[str, list[Document]]:
-    """The collection's areas by short name, each with its documents oldest first."""
+    """The collection's areas by short name, each with its documents oldest first.
+
+    A report that calls its area by the first words of a longer name another report uses, and no other's,
+    is about that area: both names then hold the documents of both ("Newcastle" and "Newcastle upon Tyne").
+
+    Example:
+        >>> from assistant.types import Document
+        >>> doc = lambda i, area: Document(i, i, "Ofsted", "report", f"{i[-4:]}-01-01", f"{i}.pdf", "", "", area=area)
+        >>> areas = areas_of({d.doc_id: d for d in [doc("a-2019", "Newcastle upon Tyne"), doc("b-2022", "Newcastle"),
+        ...                                         doc("c-2020", "North Somerset"), doc("d-2021", "North Tyneside")]})
+        >>> [d.doc_id for d in areas["newcastle"]] == [d.doc_id for d in areas["newcastle upon tyne"]]
+        True
+        >>> [d.doc_id for d in areas["newcastle"]], sorted(areas)
+        (['a-2019', 'b-2022'], ['newcastle', 'newcastle upon tyne', 'north somerset', 'north tyneside'])
+    """
     out: dict[str, list[Document]] = {}
     for doc in documents.values():
         if doc.area and (name := short_name(doc.area)):
             out.setdefault(name, []).append(doc)
+    for name in list(out):
+        longer = [other for other in out if other.startswith(name + " ")]
+        if len(longer) == 1:
+            merged = out[name] + out[longer[0]]
+            out[name] = out[longer[0]] = merged
     for docs in out.values():
         docs.sort(key=lambda d: (d.date or "", d.doc_id))
     return out

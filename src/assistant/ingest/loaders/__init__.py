@@ -21,7 +21,8 @@ __all__ = ["EXTRACTION_VERSION", "LOADERS", "LoadedText", "Loader", "SkipFile", 
 # 2: a PDF's headings passed on; labelled lines ("Lead inspector: ...") are text
 # 3: PDFs read with pypdfium2 (a glyph pdfminer read as a space, such as a dash bullet, is now read)
 # 4: a PDF states its kind (from its title) and its publisher (its own short name and web address)
-EXTRACTION_VERSION = 4
+# 5: "Inspection of local authority children's services" names no area (the title block's first run does)
+EXTRACTION_VERSION = 5
 
 # In sniffing order: the binary formats' magic bytes first, text last (it accepts anything without NULs).
 LOADERS: tuple[Loader, ...] = (PdfLoader(), DocxLoader(), HtmlLoader(), TextLoader())

@@ -18,7 +18,8 @@ Nothing here names a council, a place or a document; the rules are:
 - ``kind``: the kind of report its title opens with ("Inspection of ..." -> "inspection report", "Focused
   visit to ..." -> "focused visit letter", "Monitoring visit ..." -> "monitoring visit letter").
 - ``area``: from the title: "Inspection of X local authority children's services", "Focused visit to X
-  children's services", "Inspection of X" (when X is a name, not "services for ..."); otherwise the title
+  children's services", "Inspection of X" (when X is a name, not "services for ..." or "local authority
+  children's services"); otherwise the title
   block's first run when it is a name rather than the kind of report (the older reports put the council,
   "London Borough of X", above "Inspection of services for children in need of help ...").
 """
@@ -50,7 +51,8 @@ _REPORT_KIND = re.compile(
     re.IGNORECASE,
 )
 _AREA_IN_TITLE = re.compile(
-    r"\b(?:(?:Re-?)?inspection|Focused visit|Monitoring visit)\s+(?:of|to)\s+(?!services\b|children|looked\b)"
+    r"\b(?:(?:Re-?)?inspection|Focused visit|Monitoring visit)\s+(?:of|to)\s+"
+    r"(?!services\b|children|looked\b|local authority\b)"
     r"(?P<area>[A-Z].+?)(?:\s+local authority)?(?:\s+children[’']s services|$)",
     re.IGNORECASE,
 )
