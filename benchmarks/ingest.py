@@ -8,6 +8,7 @@ and reused, and peak memory. The machine is shared: compare runs made in the sam
     python benchmarks/ingest.py                       # ../shared/ofsted/reports when present, else corpus/
     python benchmarks/ingest.py --corpus DIR --limit 40
     python benchmarks/ingest.py --limit 10 --runtimes torch,onnx   # the runtimes side by side, same run
+    python benchmarks/ingest.py --runtimes onnx,onnx-int8+pooled   # the default and the fast build
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ def build(corpus: Path, index: Path) -> dict[str, object]:
     from assistant.ingest.passages import SplitterSettings
     from assistant.settings import Settings
 
-    settings = Settings.load()  # ASSISTANT_EMBEDDING_RUNTIME picks the runtime measured
+    settings = Settings.load()  # ASSISTANT_EMBEDDING_RUNTIME and ASSISTANT_PASSAGE_VECTORS pick what is measured
     embedder = make_embedder(settings)
     started = time.perf_counter()
-    manifest = build_index(corpus, index, embedder, SplitterSettings())
+    manifest = build_index(corpus, index, embedder, SplitterSettings(), passage_vectors=settings.passage_vectors)
     wall = time.perf_counter() - started
     return {
         "wall_seconds": round(wall, 2),
@@ -52,10 +53,12 @@ def build(corpus: Path, index: Path) -> dict[str, object]:
     }
 
 
-def _in_subprocess(corpus: Path, index: Path, runtime: str) -> dict[str, object]:
+def _in_subprocess(corpus: Path, index: Path, profile: str) -> dict[str, object]:
+    runtime, _, passages = profile.partition("+")
+    env = {**os.environ, "ASSISTANT_EMBEDDING_RUNTIME": runtime, "ASSISTANT_PASSAGE_VECTORS": passages or "embedded"}
     out = subprocess.run(
-        [sys.executable, __file__, "--one-build", str(corpus), str(index)],
-        check=True, capture_output=True, text=True, env={**os.environ, "ASSISTANT_EMBEDDING_RUNTIME": runtime},
+        [sys.executable, __file__, "--one-build", str(corpus), str(index)], check=True, capture_output=True,
+        text=True, env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -78,7 +81,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="Use only the first N files (0: all).")
     parser.add_argument("--runtimes", default="onnx",
                         help="Comma-separated embedding runtimes to build with, one after the other: onnx, "
-                             "onnx-int8, torch (default: onnx).")
+                             "onnx-int8, torch, each optionally with '+pooled' (passage vectors pooled from "
+                             "their sentences'); default: onnx.")
     parser.add_argument("--one-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_build:

@@ -164,3 +164,50 @@ def test_a_signature_block_does_not_outrank_the_paragraph_on_the_subject(tmp_pat
     index = load_index(tmp_path / "index")
     scores = dict(zip((p.doc_id for p in index.passages), index.store.keyword_scores(terms("inspector")), strict=True))
     assert scores["discussion"] > scores["signature"] > 0
+
+
+def test_identical_texts_are_embedded_once(corpus_copy: Path, tmp_path: Path) -> None:
+    from assistant.ingest.passages import embedding_text
+
+    counting = CountingEmbedder()
+    build_index(corpus_copy, tmp_path / "index", counting, SplitterSettings())
+    index = load_index(tmp_path / "index")
+    texts = [embedding_text(p, index.documents[p.doc_id], with_title=True) for p in index.passages]
+    texts += [s.text for s in index.sentences]
+    assert len(set(texts)) < len(texts)  # the reports repeat some lines
+    assert counting.embedded == len(set(texts))
+
+
+def test_pooled_passage_vectors_come_from_their_sentences_and_title(corpus_copy: Path, tmp_path: Path) -> None:
+    from assistant.index.vectors import TITLE_WEIGHT
+
+    pooled_dir, split = tmp_path / "pooled", SplitterSettings()
+    counting = CountingEmbedder()
+    manifest = build_index(corpus_copy, pooled_dir, counting, split, passage_vectors="pooled")
+    index = load_index(pooled_dir)
+    assert manifest.passage_vectors == "pooled" == read_manifest(pooled_dir).passage_vectors
+    lonely = [p for p in index.passages if not index.sentences_of.get(p.passage_id)]
+    distinct = {s.text for s in index.sentences} | {d.title for d in index.documents.values()}
+    assert counting.embedded <= len(distinct) + len(lonely) < manifest.passages + manifest.sentences
+    # One passage worked out by hand: the mean of its sentences' vectors plus half its title's, normalised.
+    passage = next(p for p in index.passages if len(index.sentences_of.get(p.passage_id, [])) >= 2)
+    embedder = KeywordEmbedder()
+    sentences = embedder.embed([index.sentences[i].text for i in index.sentences_of[passage.passage_id]])
+    expected = sentences.mean(axis=0) + TITLE_WEIGHT * embedder.embed([index.documents[passage.doc_id].title])[0]
+    position = [p.passage_id for p in index.passages].index(passage.passage_id)
+    np.testing.assert_allclose(index.passage_vectors[position], expected / np.linalg.norm(expected), atol=1e-5)
+    # The setting is part of what an index is: switching it back rebuilds, and never reuses a pooled vector.
+    assert "the passage vectors are pooled, settings ask for embedded" == stale_reason(
+        pooled_dir, corpus_copy, embedder.name, split)
+    again = CountingEmbedder()
+    build_index(corpus_copy, pooled_dir, again, split)
+    build_index(corpus_copy, tmp_path / "fresh", KeywordEmbedder(), split)
+    np.testing.assert_allclose(load_index(pooled_dir).passage_vectors, load_index(tmp_path / "fresh").passage_vectors)
+    assert 0 < again.embedded <= manifest.passages  # the passages, not the sentences again
+
+
+def test_an_unknown_way_of_making_passage_vectors_is_refused() -> None:
+    from assistant.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="passage_vectors must be 'embedded' or 'pooled', not 'mean'"):
+        Settings.load(environ={"ASSISTANT_PASSAGE_VECTORS": "mean"})

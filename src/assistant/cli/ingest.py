@@ -34,14 +34,15 @@ def ingest(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, 
 
     s = load_settings(ctx, corpus_dir=corpus_dir, index_dir=index_dir)
     if if_needed:
-        reason = stale_reason(s.index_dir, s.corpus_dir, embedder_name(s), splitter_settings(s))
+        reason = stale_reason(s.index_dir, s.corpus_dir, embedder_name(s), splitter_settings(s),
+                              passage_vectors=s.passage_vectors)
         if reason is None:
             click.echo(f"The index at {s.index_dir} is up to date.")
             return
         click.echo(f"Building the index at {s.index_dir}: {reason}.", err=True)
     embedder = make_embedder(s)
     manifest = build_index(s.corpus_dir, s.index_dir, embedder, splitter_settings(s), show_progress=True,
-                           on_warning=warn)
+                           on_warning=warn, passage_vectors=s.passage_vectors)
     click.echo(
         f"Indexed {manifest.documents} document(s): {manifest.passages} passages, {manifest.sentences} "
         f"sentences in {manifest.build_seconds:.1f} s -> {s.index_dir} (version {manifest.index_version})."

@@ -27,7 +27,7 @@ from assistant.index.embedding import Embedder
 from assistant.index.manifest import FORMAT_VERSION, MANIFEST, Manifest, corpus_fingerprint, read_manifest, stale_reason
 from assistant.index.search_text import bm25_tokens
 from assistant.index.store import FaissStore, Store
-from assistant.index.vectors import build_vectors
+from assistant.index.vectors import PoolingPlan, build_vectors
 from assistant.ingest.corpus import CorpusLoad, Extracted, load_corpus
 from assistant.ingest.layout import NO_PAGES, PageLayout
 from assistant.ingest.loaders import EXTRACTION_VERSION, LoadedText
@@ -98,7 +98,8 @@ def ensure_index(
     """
     recover_interrupted_build(index_dir)
     corpus = corpus_dir if corpus_dir.is_dir() else None
-    reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings))
+    reason = stale_reason(index_dir, corpus, embedder.name, splitter_settings(settings),
+                          passage_vectors=settings.passage_vectors)
     if reason is None:
         return None
     if corpus is None:
@@ -109,7 +110,8 @@ def ensure_index(
     log.warning("Building the index at %s: %s.", index_dir, reason)
     if on_warning:
         on_warning(f"Building the index at {index_dir}: {reason}.")
-    return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning)
+    return build_index(corpus, index_dir, embedder, splitter_settings(settings), show_progress, on_warning,
+                       passage_vectors=settings.passage_vectors)
 
 
 def build_index(
@@ -119,11 +121,13 @@ def build_index(
     splitter: SplitterSettings,
     show_progress: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    passage_vectors: str = "embedded",
 ) -> Manifest:
     """Read the corpus, split, embed and write a complete index to ``index_dir`` atomically.
 
     Vectors of passages and sentences whose text is unchanged are reused from the existing index when
     it was built with the same model, so editing one report re-embeds only that report's new text.
+    ``passage_vectors``: "embedded" or "pooled" (from the sentences' vectors; ``index.vectors``).
     """
     started = time.perf_counter()
     recover_interrupted_build(Path(index_dir))  # so that its vectors can be reused, and nothing is left over
@@ -154,7 +158,14 @@ def build_index(
     dense_texts = [embedding_text(p, docs[p.doc_id], with_title=True) for p in passages]
     cache = _reusable_vectors(Path(index_dir), embedder)
     embed_started = time.perf_counter()
-    built = build_vectors(dense_texts, sentences, embedder, cache, show_progress)
+    pooling = None
+    if passage_vectors == "pooled":
+        members: dict[str, list[int]] = {}
+        for position, sentence in enumerate(sentences):
+            members.setdefault(sentence.passage_id, []).append(position)
+        pooling = PoolingPlan([members.get(p.passage_id, []) for p in passages],
+                              [docs[p.doc_id].title for p in passages])
+    built = build_vectors(dense_texts, sentences, embedder, cache, show_progress, pooling)
     embed_s = time.perf_counter() - embed_started
 
     files, catalog = corpus_fingerprint(Path(corpus_dir))
@@ -174,6 +185,7 @@ def build_index(
         skipped={s.filename: {"sha256": s.sha256, "reason": s.reason} for s in loaded.skipped},
         extraction_version=EXTRACTION_VERSION,
         domain_pack=default_pack().label,
+        passage_vectors=passage_vectors,
         work={
             "read_seconds": round(read_s, 2),
             "split_seconds": round(split_s, 2),

@@ -44,6 +44,9 @@ class Manifest:
     domain_pack: str = ""
     """The domain pack the index was built with, as ``name@version`` (its stopwords decide the keyword
     index's terms); "" in a manifest written before packs were recorded: unknown, not a reason to rebuild."""
+    passage_vectors: str = "embedded"
+    """How the passage vectors were made: "embedded" from their text or "pooled" from their sentences'
+    (``index.vectors``)."""
 
     @property
     def index_version(self) -> str:
@@ -88,10 +91,11 @@ def read_manifest(index_dir: Path) -> Manifest:
 
 def stale_reason(
     index_dir: Path, corpus_dir: Path | None, embedder_name: str, splitter: SplitterSettings,
-    domain_pack: str | None = None,
+    domain_pack: str | None = None, passage_vectors: str = "embedded",
 ) -> str | None:
     """Why the index at ``index_dir`` cannot serve this corpus and these settings, or None if it can.
-    ``domain_pack``: the pack the assistant reads with, as ``name@version`` (default: the bundled pack's)."""
+    ``domain_pack``: the pack the assistant reads with, as ``name@version`` (default: the bundled pack's);
+    ``passage_vectors``: how the settings ask for passage vectors to be made."""
     try:
         manifest = read_manifest(index_dir)
     except IndexStoreError as exc:
@@ -103,6 +107,8 @@ def stale_reason(
     if manifest.extraction_version != EXTRACTION_VERSION:
         return (f"the reports were read by loaders of version {manifest.extraction_version}, this version reads "
                 f"them as {EXTRACTION_VERSION}")
+    if manifest.passage_vectors != passage_vectors:
+        return f"the passage vectors are {manifest.passage_vectors}, settings ask for {passage_vectors}"
     if manifest.splitter != asdict(splitter):
         return f"splitter settings changed ({manifest.splitter} -> {asdict(splitter)})"
     pack = domain_pack if domain_pack is not None else default_pack().label
