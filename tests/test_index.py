@@ -197,8 +197,8 @@ def test_pooled_passage_vectors_come_from_their_sentences_and_title(corpus_copy:
     position = [p.passage_id for p in index.passages].index(passage.passage_id)
     np.testing.assert_allclose(index.passage_vectors[position], expected / np.linalg.norm(expected), atol=1e-5)
     # The setting is part of what an index is: switching it back rebuilds, and never reuses a pooled vector.
-    assert "the passage vectors are pooled, settings ask for embedded" == stale_reason(
-        pooled_dir, corpus_copy, embedder.name, split)
+    reason = stale_reason(pooled_dir, corpus_copy, embedder.name, split)
+    assert reason == "the passage vectors are pooled, settings ask for embedded"
     again = CountingEmbedder()
     build_index(corpus_copy, pooled_dir, again, split)
     build_index(corpus_copy, tmp_path / "fresh", KeywordEmbedder(), split)
