@@ -549,3 +549,16 @@ def cli_on_fake(fake_assistant):  # type: ignore[no-untyped-def]
     mp.setattr("assistant.pipeline.Assistant.load", lambda *a, **k: fake_assistant)
     yield mp
     mp.undo()
+
+
+def test_a_batch_answer_is_one_line_whatever_line_separators_its_text_holds(  # type: ignore[no-untyped-def]
+    fake_assistant, cli_on_fake
+) -> None:
+    """U+2028, U+2029 and NEL are line ends to str.splitlines and to some JSON Lines readers: a question (echoed
+    in its answer) holding them still gets exactly one output line (found by the fuzz test above)."""
+    lines = [json.dumps({"id": k, "question": f"When{sep}was the focused visit?"}, ensure_ascii=False)
+             for k, sep in enumerate(["\u2028", "\u2029", "\x85"])]
+    result = CliRunner().invoke(cli.main, ["ask", "--batch", "-", "--json"], input="\n".join(lines) + "\n")
+    assert result.exit_code in (0, 1), result.output
+    outs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("id") for o in outs] == [0, 1, 2]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "′": "'"})
 _DASHES = re.compile(r"[‐‑‒–—―−]")
@@ -69,3 +71,22 @@ def subject_of(areas: Iterable[str | None]) -> str:
     if len(named) <= 2:
         return f"{' and '.join(named)} children's services"
     return f"children's services in {len(named)} areas"
+
+
+# Characters json.dumps leaves as they are that Python's str.splitlines (and other readers) take for a line end.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def json_line(value: object, default: Callable[[Any], Any] | None = None) -> str:
+    """``value`` as one line of JSON Lines: readable text kept as it is (not escaped), but every character a
+    reader could take for a line end escaped, so that one record is always one line. ``default``: as for
+    ``json.dumps``.
+
+    Example:
+        >>> record = {"q": "café" + chr(0x2028) + "next" + chr(0x85)}
+        >>> line = json_line(record)
+        >>> len(line.splitlines()), json.loads(line) == record, "café" in line
+        (1, True, True)
+    """
+    text = json.dumps(value, ensure_ascii=False, default=default)
+    return re.sub("[\x85\u2028\u2029]", lambda m: _LINE_BREAKS[m.group()], text)

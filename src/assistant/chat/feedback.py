@@ -8,13 +8,13 @@ beside the log, so lines never interleave and none is lost.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.text import json_line
 from assistant.types import Answer
 
 Rating = Literal["up", "down"]
@@ -88,7 +88,7 @@ def record_feedback(path: str | Path, entry: Mapping[str, Any]) -> None:
     """
     log_path = Path(path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(dict(entry), ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    line = (json_line(dict(entry), default=str) + "\n").encode("utf-8")
     lock_path = log_path.with_name(log_path.name + ".lock")
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

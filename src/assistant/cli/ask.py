@@ -14,6 +14,7 @@ import click
 from assistant.cleaning import check_date_range, clean_question, clean_text, decode_line
 from assistant.cli.group import echo, filter_options, index_options, load_settings, main, warn
 from assistant.errors import AssistantError, InvalidQuestionError
+from assistant.text import json_line
 
 log = logging.getLogger("assistant")
 
@@ -90,7 +91,7 @@ def ask(
                 out = {"id": item.get("id"), "question": item.get("question"),
                        "error": f"This line could not be answered ({type(exc).__name__}: {exc})."}
         if as_json:
-            echo(json.dumps(out, ensure_ascii=False))
+            echo(json_line(out))
         else:
             echo(f"## {number}. {out.get('question')}\n")
             echo(f"Error: {out['error']}\n" if "error" in out else render_text(answer) + "\n")

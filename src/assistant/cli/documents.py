@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from assistant.cleaning import check_date_range
 from assistant.cli.group import echo, filter_options, load_settings, main
+from assistant.text import json_line
 
 
 @main.command(name="documents")
@@ -52,8 +52,8 @@ def documents(
     shown = browse(everything, filters, query)
     for d in shown:
         if as_json:
-            echo(json.dumps({"doc_id": d.doc_id, "title": d.title, "publisher": d.publisher, "kind": d.kind,
-                              "date": d.date, "area": d.area, "filename": d.filename}, ensure_ascii=False))
+            echo(json_line({"doc_id": d.doc_id, "title": d.title, "publisher": d.publisher, "kind": d.kind,
+                            "date": d.date, "area": d.area, "filename": d.filename}))
         else:
             echo(f"{d.area or '(no area)'} · {human_date(d.date)} · {d.publisher} · {d.kind}\n"
                   f"    {d.title}  [{d.doc_id}]")
