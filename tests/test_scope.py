@@ -93,6 +93,24 @@ def test_answers_come_only_from_the_named_council_and_a_missing_year_abstains(tm
     assert "reports on Westshire Council from 2023; none from 2019" in missing.answer
 
 
+def test_a_council_the_reports_only_mention_is_declined_with_the_areas_held(tmp_path: Path) -> None:
+    assistant = catalogued_with_areas(tmp_path, [
+        ("east-2023", "Eastshire County Council", "2023-03",
+         "Care leavers in Eastshire have suitable homes, as Northby County Council found in its own review. "
+         "The Youth Council meets monthly and the youth service supports it."),
+        ("west-2023", "Westshire Council", "2023-04", "Care leavers in Westshire have suitable homes."),
+    ])
+    answer = assistant.ask("What did Ofsted say about homes for care leavers in Northby?")
+    assert answer.abstained and not answer.citations
+    assert "no reports on Northby: other councils' reports only mention it" in answer.answer
+    assert "It has reports on 2 areas: Eastshire County Council, Westshire Council." in answer.answer
+    # A council's own name, and a body that is no place ("Youth Council"), are answered as before.
+    assert {c.doc_id for c in assistant.ask("What did inspectors say about care leavers in Westshire?").citations} == {
+        "west-2023"}
+    youth = assistant.ask("How often does the Youth Council meet?")
+    assert not youth.abstained and {c.doc_id for c in youth.citations} == {"east-2023"}
+
+
 def test_scoring_only_the_candidates_sentences_gives_the_same_best_sentences(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     from assistant.query.retrieval import SentenceScores
 

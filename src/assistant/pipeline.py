@@ -122,7 +122,8 @@ class Assistant:
         allowed = (
             allowed_documents(self.index.documents, chosen_filters) if chosen_filters.active else None
         )
-        scope = question_scope(standalone, self.stats.areas) if s.on("council-and-time") else Scope()
+        scope = (question_scope(standalone, self.stats.areas, self.stats.other_councils) if s.on("council-and-time")
+                 else Scope())
         if scope.missing:
             text = f"**The reports in this collection do not cover this question.** {scope.missing}"
             return self._declined(question, standalone, text, started, id)

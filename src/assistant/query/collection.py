@@ -17,7 +17,7 @@ from assistant.index.search_text import idf_table, terms, unseen_idf
 from assistant.ingest.passages import embedding_text
 from assistant.query.fact_types import labelled
 from assistant.query.questions import financial_years, naming_words
-from assistant.query.scope import areas_of
+from assistant.query.scope import areas_of, other_councils
 from assistant.text import human_date
 from assistant.types import Document, Passage, Sentence
 
@@ -94,6 +94,8 @@ class CollectionStats:
     areas: dict[str, list[Document]]
     """The collection's areas by the short name a question uses for them, each with its documents oldest
     first (``query.scope.areas_of``)."""
+    other_councils: frozenset[str]
+    """Councils the reports mention that no report is about (``query.scope.other_councils``)."""
 
     @classmethod
     def from_index(cls, index: Index) -> CollectionStats:
@@ -137,7 +139,8 @@ class CollectionStats:
             passage_positions=passage_positions,
             naming_words=naming_words(index.documents),
             document_offsets=document_offsets,
-            areas=areas_of(index.documents),
+            areas=(areas := areas_of(index.documents)),
+            other_councils=other_councils(index.documents, areas),
         )
 
     def following(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:

@@ -137,17 +137,69 @@ def without_scope_words(question: str, scope: Scope) -> str:
     return re.sub(r"\s+([?.,!])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
-def question_scope(question: str, areas: Mapping[str, list[Document]]) -> Scope:
+# A council as a report names another one: "Kent County Council", "the London Borough of Testham".
+_COUNCIL_BEFORE = re.compile(
+    r"\b((?:[A-Z][a-z]+[ -]){0,2}[A-Z][a-z]+)\s+(?:(?:County|Borough|City|District|Metropolitan)\s+)*Council\b")
+_COUNCIL_AFTER = re.compile(r"\b(?:London|Royal)\s+Borough\s+of\s+((?:[A-Z][a-z]+\s?){1,3})")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+
+
+def other_councils(documents: Mapping[str, Document], areas: Collection[str]) -> frozenset[str]:
+    """Short names of the councils the reports mention ("Kent County Council") that no report is about and
+    that are not words of an area's name ("Thames" of "Kingston upon Thames").
+
+    A name counts only when none of its words is ever written in lower case in the collection (words that
+    are, opening it, are dropped: "Like Kent County Council"), so that "Children in Care Council" or "Youth
+    Council" names no place. Pure: documents in.
+
+    Example:
+        >>> from assistant.types import Document
+        >>> doc = lambda i, area, text: Document(i, i, "Ofsted", "report", "2024", f"{i}.pdf", "", text, area=area)
+        >>> docs = {"a": doc("a", "Testham", "Like Kent County Council, the Youth Council met, like the youth team."),
+        ...         "b": doc("b", "Westby", "Westby Council and Testham Council agreed.")}
+        >>> sorted(other_councils(docs, areas_of(docs)))
+        ['kent']
+    """
+    lower: set[str] = set()
+    found: set[str] = set()
+    for doc in documents.values():
+        lower.update(_LOWER_WORD.findall(doc.text))
+        for match in (*_COUNCIL_BEFORE.finditer(doc.text), *_COUNCIL_AFTER.finditer(doc.text)):
+            found.add(short_name(match.group(1)))
+    out = set()
+    for name in found:
+        words = name.split()
+        while words and any(w in lower for w in words[0].split("-")):  # "Like Kent" is "Kent"
+            words.pop(0)
+        if words and not any(w in lower for word in words for w in word.split("-")):
+            out.add(" ".join(words))
+    area_words = {w for area in areas for w in re.split(r"[ -]", area)}  # "Thames" of "Kingston upon Thames"
+    return frozenset(name for name in out if not set(re.split(r"[ -]", name)) <= area_words)
+
+
+def question_scope(
+    question: str, areas: Mapping[str, list[Document]], others: Collection[str] = ()
+) -> Scope:
     """The documents a question's place and time words select (see the module docstring); ``areas``: the
-    collection's, from ``areas_of``.
+    collection's, from ``areas_of``; ``others``: councils the reports mention but no report is about
+    (``other_councils``).
 
     Only a question that names an area is scoped: its years, "latest", "previous" or "since" then pick
-    among that area's reports. Two or more areas, or a comparison over years, keep every report chosen.
+    among that area's reports. Two or more areas, or a comparison over years, keep every report chosen. A
+    question naming none of the areas but one of ``others`` is declined, saying which areas the collection
+    has: the reports that mention that council are about other councils.
     """
     if len(areas) < 2:  # one area (or none): naming it selects everything, as before
         return Scope()
     names = named_areas(question, areas)
     if not names:
+        elsewhere = named_areas(question, others) if others else []
+        if elsewhere:
+            held = sorted({min((d.area or name for d in docs), key=len) for name, docs in areas.items()}, key=str.lower)
+            shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
+            return Scope(tuple(elsewhere), frozenset(), (
+                f"The collection has no reports on {_and([n.title() for n in elsewhere])}: other councils' "
+                f"reports only mention it. It has reports on {len(held)} areas: {shown}."))
         return Scope()
     chosen: list[Document] = []
     for name in names:
