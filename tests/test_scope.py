@@ -102,8 +102,9 @@ def test_a_council_the_reports_only_mention_is_declined_with_the_areas_held(tmp_
     ])
     answer = assistant.ask("What did Ofsted say about homes for care leavers in Northby?")
     assert answer.abstained and not answer.citations
-    assert "no reports on Northby: other councils' reports only mention it" in answer.answer
-    assert "It has reports on 2 areas: Eastshire County Council, Westshire Council." in answer.answer
+    assert ("The collection has no reports on Northby; only other councils' reports mention it: Eastshire County "
+            "Council (2023). The collection has reports on 2 areas: Eastshire County Council, Westshire Council."
+            ) in answer.answer
     # A council's own name, and a body that is no place ("Youth Council"), are answered as before.
     assert {c.doc_id for c in assistant.ask("What did inspectors say about care leavers in Westshire?").citations} == {
         "west-2023"}

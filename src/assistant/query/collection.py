@@ -94,8 +94,9 @@ class CollectionStats:
     areas: dict[str, list[Document]]
     """The collection's areas by the short name a question uses for them, each with its documents oldest
     first (``query.scope.areas_of``)."""
-    other_councils: frozenset[str]
-    """Councils the reports mention that no report is about (``query.scope.other_councils``)."""
+    other_councils: dict[str, tuple[str, ...]]
+    """Councils the reports mention that no report is about, with the reports mentioning each
+    (``query.scope.other_councils``)."""
 
     @classmethod
     def from_index(cls, index: Index) -> CollectionStats:

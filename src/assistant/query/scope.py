@@ -144,9 +144,10 @@ _COUNCIL_AFTER = re.compile(r"\b(?:London|Royal)\s+Borough\s+of\s+((?:[A-Z][a-z]
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 
 
-def other_councils(documents: Mapping[str, Document], areas: Collection[str]) -> frozenset[str]:
+def other_councils(documents: Mapping[str, Document], areas: Collection[str]) -> dict[str, tuple[str, ...]]:
     """Short names of the councils the reports mention ("Kent County Council") that no report is about and
-    that are not words of an area's name ("Thames" of "Kingston upon Thames").
+    that are not words of an area's name ("Thames" of "Kingston upon Thames"), each with the ids of the
+    reports that mention it.
 
     A name counts only when none of its words is ever written in lower case in the collection (words that
     are, opening it, are dropped: "Like Kent County Council"), so that "Children in Care Council" or "Youth
@@ -157,49 +158,46 @@ def other_councils(documents: Mapping[str, Document], areas: Collection[str]) ->
         >>> doc = lambda i, area, text: Document(i, i, "Ofsted", "report", "2024", f"{i}.pdf", "", text, area=area)
         >>> docs = {"a": doc("a", "Testham", "Like Kent County Council, the Youth Council met, like the youth team."),
         ...         "b": doc("b", "Westby", "Westby Council and Testham Council agreed.")}
-        >>> sorted(other_councils(docs, areas_of(docs)))
-        ['kent']
+        >>> other_councils(docs, areas_of(docs))
+        {'kent': ('a',)}
     """
     lower: set[str] = set()
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for doc in documents.values():
         lower.update(_LOWER_WORD.findall(doc.text))
         for match in (*_COUNCIL_BEFORE.finditer(doc.text), *_COUNCIL_AFTER.finditer(doc.text)):
-            found.add(short_name(match.group(1)))
-    out = set()
-    for name in found:
+            found.setdefault(short_name(match.group(1)), set()).add(doc.doc_id)
+    out: dict[str, set[str]] = {}
+    for name, doc_ids in found.items():
         words = name.split()
         while words and any(w in lower for w in words[0].split("-")):  # "Like Kent" is "Kent"
             words.pop(0)
         if words and not any(w in lower for word in words for w in word.split("-")):
-            out.add(" ".join(words))
+            out.setdefault(" ".join(words), set()).update(doc_ids)
     area_words = {w for area in areas for w in re.split(r"[ -]", area)}  # "Thames" of "Kingston upon Thames"
-    return frozenset(name for name in out if not set(re.split(r"[ -]", name)) <= area_words)
+    return {name: tuple(sorted(ids)) for name, ids in sorted(out.items())
+            if not set(re.split(r"[ -]", name)) <= area_words}
 
 
 def question_scope(
-    question: str, areas: Mapping[str, list[Document]], others: Collection[str] = ()
+    question: str, areas: Mapping[str, list[Document]], others: Mapping[str, Collection[str]] | None = None
 ) -> Scope:
     """The documents a question's place and time words select (see the module docstring); ``areas``: the
-    collection's, from ``areas_of``; ``others``: councils the reports mention but no report is about
-    (``other_councils``).
+    collection's, from ``areas_of``; ``others``: councils the reports mention but no report is about, with
+    the reports that mention them (``other_councils``).
 
     Only a question that names an area is scoped: its years, "latest", "previous" or "since" then pick
     among that area's reports. Two or more areas, or a comparison over years, keep every report chosen. A
     question naming none of the areas but one of ``others`` is declined, saying which areas the collection
-    has: the reports that mention that council are about other councils.
+    has and which of its reports mention that council.
     """
     if len(areas) < 2:  # one area (or none): naming it selects everything, as before
         return Scope()
     names = named_areas(question, areas)
     if not names:
         elsewhere = named_areas(question, others) if others else []
-        if elsewhere:
-            held = sorted({min((d.area or name for d in docs), key=len) for name, docs in areas.items()}, key=str.lower)
-            shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
-            return Scope(tuple(elsewhere), frozenset(), (
-                f"The collection has no reports on {_and([n.title() for n in elsewhere])}: other councils' "
-                f"reports only mention it. It has reports on {len(held)} areas: {shown}."))
+        if others and elsewhere:
+            return Scope(tuple(elsewhere), frozenset(), _only_mentioned(elsewhere, others, areas))
         return Scope()
     chosen: list[Document] = []
     for name in names:
@@ -209,6 +207,23 @@ def question_scope(
             return Scope(tuple(names), frozenset(), missing)
         chosen += picked
     return Scope(tuple(names), frozenset(d.doc_id for d in chosen))
+
+
+def _only_mentioned(
+    names: list[str], others: Mapping[str, Collection[str]], areas: Mapping[str, list[Document]]
+) -> str:
+    """What to say when a question names councils the reports only mention: who mentions them, and which
+    areas the collection does have reports on."""
+    docs = {d.doc_id: d for held in areas.values() for d in held}
+    label = {d.doc_id: min((x.area or name for x in held), key=len) for name, held in areas.items() for d in held}
+    mentions = sorted({i for name in names for i in others[name] if i in docs}, key=lambda i: (label[i], i))
+    where = [f"{label[i]} ({(docs[i].date or '')[:4] or 'undated'})" for i in mentions[:5]]
+    more = f" and {len(mentions) - 5} more" if len(mentions) > 5 else ""
+    held = sorted(set(label.values()), key=str.lower)
+    shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
+    listed = ", ".join(where) + more if more else _and(where)
+    return (f"The collection has no reports on {_and([n.title() for n in names])}; only other councils' reports "
+            f"mention it: {listed}. The collection has reports on {len(held)} areas: {shown}.")
 
 
 def _by_time(question: str, docs: list[Document], name: str, several: bool) -> tuple[list[Document], str]:
