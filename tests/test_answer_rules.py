@@ -615,3 +615,20 @@ def test_the_top_passages_are_put_in_the_order_of_their_best_sentence(northshire
     answer = northshire.ask("How much did the council invest in its fostering service?")
     assert answer.citations[0].quote in answer.passages[0].text
 
+
+
+def test_a_sentence_cut_by_a_blank_line_is_quoted_whole_and_in_order(tmp_path: Path) -> None:
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    text = ("Youth justice\n\n1. The youth justice service works closely with partners, including the courts,\n\n"
+            "police, schools and colleges to prevent youth offending among older teenagers.\n\n"
+            "2. An inspection of the youth justice service by the probation inspectorate is due in March.\n")
+    question = "Which partners help prevent youth offending among older teenagers?"
+    whole = one_report(tmp_path / "on", "report.txt", text).ask(question)
+    quotes = [c.quote for c in whole.citations]
+    head, rest = "including the courts,", "police, schools and colleges"
+    assert any(head in q for q in quotes) and any(rest in q for q in quotes), whole.answer
+    assert whole.answer.index(head) < whole.answer.index(rest)  # the sentence reads in order
+    off = Settings.load(environ={"ASSISTANT_RULES_OFF": "cut-sentences"})
+    cut = one_report(tmp_path / "off", "report.txt", text, off)
+    assert not any(head in c.quote for c in cut.ask(question).citations)  # without the rule it starts mid-clause

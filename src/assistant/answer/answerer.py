@@ -15,6 +15,7 @@ from assistant.answer.quotes import (
     Evidence,
     abstention,
     answering_quotes,
+    complete_cut_sentences,
     complete_lead_ins,
     compose,
     lexical_overlap,
@@ -75,6 +76,8 @@ class QuoteAnswerer:
         # question asks for a single fact, and otherwise as many lines as an answer has quotes.
         items = 1 if query.wanted in STRICT_TYPES else s.max_list_lines if wants_list else limit
         chosen = self.lead_ins(self.answering(query, chosen, comparison, single=not wants_list), items)
+        if s.on("cut-sentences"):
+            chosen = complete_cut_sentences(chosen, self.stats.following, self.stats.preceding)
         named = documents_named(standalone, self.stats.naming_words) if comparison else []
         answer_md, citations = compose(standalone, chosen, self.index.documents, comparison, named)
         return answer_md, citations, False, ()

@@ -161,6 +161,20 @@ class CollectionStats:
             return None
         return index.sentences[index.sentences_of[after.passage_id][0]], after
 
+    def preceding(self, sentence: Sentence) -> tuple[Sentence, Passage] | None:
+        """The sentence before ``sentence`` with its passage: the previous of its passage, or the last of the
+        previous passage of the same document."""
+        index = self.index
+        position = self.position_of(sentence.passage_id)
+        ids = index.sentences_of.get(sentence.passage_id, [])
+        k = ids.index(sentence.sentence_id) - 1 if sentence.sentence_id in ids else -1
+        if k >= 0:
+            return index.sentences[ids[k]], index.passages[position]
+        before = index.passages[position - 1] if position > 0 else None
+        if before is None or before.doc_id != sentence.doc_id or not index.sentences_of.get(before.passage_id):
+            return None
+        return index.sentences[index.sentences_of[before.passage_id][-1]], before
+
     def position_of(self, passage_id: str) -> int:
         """The position in ``index.passages`` of the passage ``passage_id`` ("doc_id#n") names."""
         return _position(self.document_offsets, passage_id)
