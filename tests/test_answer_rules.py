@@ -513,7 +513,8 @@ def test_a_quote_ending_on_a_colon_is_followed_by_what_it_introduces(tmp_path: P
 
 
 def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> None:
-    from assistant.answer.quotes import Evidence, complete_lead_ins
+    from assistant.answer.quotes import Evidence
+    from assistant.answer.units import complete_lead_ins
     from assistant.types import Passage
 
     text = "Two areas remain:\nthe timeliness of plans.\nLeaders know this."
@@ -534,7 +535,8 @@ def test_a_lead_in_gets_its_next_sentence_once_and_only_when_there_is_one() -> N
 
 
 def test_a_lead_in_brings_the_lines_of_its_list_up_to_the_limit_and_stops_where_the_list_ends() -> None:
-    from assistant.answer.quotes import Evidence, complete_lead_ins
+    from assistant.answer.quotes import Evidence
+    from assistant.answer.units import complete_lead_ins
     from assistant.types import Passage
 
     lead_text = "Key findings are summarised as follows:"

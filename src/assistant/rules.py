@@ -93,10 +93,10 @@ RULES: tuple[Rule, ...] = (
     Rule("answering-quotes", ANSWER, "For a date, frequency, duration, count or grade question, only the quotes "
          "that give one are kept; for a single fact, only the best.", "answer.quotes.answering_quotes"),
     Rule("lead-ins", ANSWER, "A quote ending on a colon brings the list it introduces.",
-         "answer.quotes.complete_lead_ins"),
+         "answer.units.complete_lead_ins"),
     Rule("cut-sentences", ANSWER, "A sentence cut inside a clause by a break in the text (ending on a word or a "
          "comma before a line opening in lower case) is quoted whole, its halves together and in order.",
-         "answer.quotes.complete_cut_sentences"),
+         "answer.units.complete_cut_sentences"),
     # ---------------------------------------------------------------- declining
     Rule("min-score", ANSWER, "Below min_sentence_score for the best sentence the assistant declines.",
          "answer.answerer.QuoteAnswerer.supported"),

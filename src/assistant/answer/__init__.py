@@ -2,7 +2,7 @@
 abstention) out.
 
 Sentences are scored and the best chosen and quoted verbatim (``quotes``), kept only when they give
-the kind of fact asked for (``fact_types``) and, for an event, only from reports that can know its
-outcome (``outcomes``); a question about a whole document is answered from its summary
-(``overview``), and a comparison report by report (``compare``). Nothing is generated.
+the kind of fact asked for (``query.fact_types``), completed into whole units of the report (``units``), and
+reordered by their best sentence (``rerank``); a comparison is answered report by report (``compare``).
+``answerer`` wires these into the answer stage. Nothing is generated.
 """

@@ -15,14 +15,13 @@ from assistant.answer.quotes import (
     Evidence,
     abstention,
     answering_quotes,
-    complete_cut_sentences,
-    complete_lead_ins,
     compose,
     lexical_overlap,
     score_sentences,
     select_quotes,
     unanswered_reason,
 )
+from assistant.answer.units import complete_cut_sentences, complete_lead_ins
 from assistant.index.build import Index
 from assistant.index.search_text import subject_terms, terms
 from assistant.query.collection import CollectionStats
@@ -148,7 +147,7 @@ class QuoteAnswerer:
         return answering_quotes(query.asked, chosen, comparison, single, self.types_off)
 
     def lead_ins(self, chosen: Sequence[Evidence], items: int) -> list[Evidence]:
-        """Each quote ending on a colon followed by what it introduces (``answer.quotes.complete_lead_ins``)."""
+        """Each quote ending on a colon followed by what it introduces (``answer.units.complete_lead_ins``)."""
         if not self.settings.on("lead-ins"):
             return list(chosen)
         return complete_lead_ins(chosen, self.stats.following, items)
