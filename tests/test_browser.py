@@ -65,6 +65,9 @@ def page(browser: Browser, server: tuple[str, Settings]) -> Iterator[Page]:
     page.context.close()
 
 
+ANSWER_WAIT_MS = 60_000
+
+
 def ask(page: Page, question: str, press_enter: bool = True) -> None:
     """Type a question, send it, and wait for its answer (the n-th answer for the n-th question)."""
     answers = page.locator("#chat .bot-row").count()
@@ -73,9 +76,10 @@ def ask(page: Page, question: str, press_enter: bool = True) -> None:
         page.locator("#question textarea").press("Enter")
     else:
         page.locator("#send").click()
-    expect(page.locator("#chat .bot-row")).to_have_count(answers + 1)
-    expect(page.locator("#chat .working")).to_have_count(0)
-    expect(page.locator("#send")).to_be_enabled()
+    # Waits, not timings: the first answer on the real model may take seconds on a busy machine.
+    expect(page.locator("#chat .bot-row")).to_have_count(answers + 1, timeout=ANSWER_WAIT_MS)
+    expect(page.locator("#chat .working")).to_have_count(0, timeout=ANSWER_WAIT_MS)
+    expect(page.locator("#send")).to_be_enabled(timeout=ANSWER_WAIT_MS)
 
 
 def latest(page: Page):  # type: ignore[no-untyped-def]

@@ -290,6 +290,11 @@ test_only_rules.__test__ = False  # type: ignore[attr-defined]  # a helper, not 
 #: Rules that match test questions and no tune question today, each with why that is not a rule fitted to
 #: the test split. Keep it exact: a new entry needs review, a stale one is removed.
 KNOWN_TEST_ONLY_RULES: dict[str, tuple[list[str], str]] = {
+    "answer.units._CUT": (
+        ["q003"],
+        "a pattern for report sentences (one ending on a word or a comma, cut by a break in the text); a "
+        "question typed without a closing question mark matches it by chance (issue #19, cut-sentences)",
+    ),
     "query.fact_types._TIME_IN_TEXT|\\b(?:\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|t": (
         ["q038", "q102"],
         "a pattern for report sentences (a span of time); 'a year' and 'this year' in these questions match "
