@@ -52,9 +52,10 @@ def ask(page: Page, question: str) -> None:
     answers = page.locator("#chat .bot-row").count()
     page.locator("#question textarea").fill(question)
     page.locator("#question textarea").press("Enter")
-    expect(page.locator("#chat .bot-row")).to_have_count(answers + 1)
-    expect(page.locator("#chat .working")).to_have_count(0)
-    expect(page.locator("#send")).to_be_enabled()
+    # Waits, not timings: a busy machine may take seconds over an answer.
+    expect(page.locator("#chat .bot-row")).to_have_count(answers + 1, timeout=60_000)
+    expect(page.locator("#chat .working")).to_have_count(0, timeout=60_000)
+    expect(page.locator("#send")).to_be_enabled(timeout=60_000)
 
 
 def cited_titles(page: Page) -> list[str]:
