@@ -44,6 +44,8 @@ def text_key(text: str) -> str:
 
 TITLE_WEIGHT = 0.5
 """A pooled passage vector's share of its document's title vector (the embedded text is headed by the title)."""
+POOLED_KEY = "pooled passage vector\n"
+"""Prefixed to a passage's text for its pooled vector's key, so that it never passes for an embedded one."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,6 @@ def build_vectors(
             for t, members in zip(dense_texts, pooling.sentences, strict=True)]
     keys += [text_key(s.text) for s in sentences]
     return BuiltVectors(passage_vectors, sentence_vectors, keys, embedded + titles_embedded, reused)
-
-
-POOLED_KEY = "pooled passage vector\n"
 
 
 def pool_passages(

@@ -215,7 +215,8 @@ def _only_mentioned(
     """What to say when a question names councils the reports only mention: who mentions them, and which
     areas the collection does have reports on."""
     docs = {d.doc_id: d for held in areas.values() for d in held}
-    label = {d.doc_id: min((x.area or name for x in held), key=len) for name, held in areas.items() for d in held}
+    label = {d.doc_id: area for name, held in areas.items()
+             for area in [min((x.area or name for x in held), key=len)] for d in held}
     mentions = sorted({i for name in names for i in others[name] if i in docs}, key=lambda i: (label[i], i))
     where = [f"{label[i]} ({(docs[i].date or '')[:4] or 'undated'})" for i in mentions[:5]]
     more = f" and {len(mentions) - 5} more" if len(mentions) > 5 else ""
