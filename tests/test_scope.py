@@ -49,6 +49,19 @@ def test_an_inspection_the_collection_does_not_hold_is_named_with_what_it_has() 
     )
 
 
+def test_a_year_names_the_report_inspected_in_it_as_well_as_the_one_dated_in_it() -> None:
+    text = ("Inspection of Somerset\n\nInspection dates: 5 to 9 December 2022 and 14 to 15 February 2023\n\n"
+            "Lead inspector: A Name\n\nThe council has improved since 2019 and 2021.")
+    inspected = Document("somerset-2023", "Inspection of Somerset", "Ofsted", "inspection report", "2023-05-10",
+                         "somerset-2023.pdf", "", text, area="Somerset County Council")
+    areas = areas_of({**DOCS, inspected.doc_id: inspected})
+    for year in ("2022", "2023"):
+        scope = question_scope(f"What grade did Somerset get when Ofsted inspected in {year}?", areas)
+        assert scope.doc_ids == {"somerset-2023"} and not scope.missing
+    # years in the body are not the report's: 2021 names no report
+    assert question_scope("What did Ofsted find in Somerset in 2021?", areas).missing
+
+
 def test_questions_naming_no_area_and_single_area_collections_are_not_scoped() -> None:
     assert question_scope("What did Ofsted find in 2019?", AREAS).doc_ids is None
     one = {k: v for k, v in DOCS.items() if k.startswith("barnet")}

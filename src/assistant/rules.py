@@ -47,8 +47,9 @@ RULES: tuple[Rule, ...] = (
          "is read as a standalone question from the conversation before it.", "query/conversation.py"),
     Rule("glossary", QUESTION, "The domain pack's glossary: abbreviations, euphemisms and phrases are expanded "
          "into the search, and count as the question's words when judging coverage.", "index.search_text.expand"),
-    Rule("council-and-time", QUESTION, "A question naming a council searches only its reports, and its year, "
-         "'latest', 'previous' or 'since' picks among them; a council with no report for the time asked, or "
+    Rule("council-and-time", QUESTION, "A question naming a council searches only its reports, and its year (of "
+         "publication or of the inspection dates a report states), 'latest', 'previous' or 'since' picks among "
+         "them; a council with no report for the time asked, or "
          "one the reports only mention, is declined with what the collection has.", "query.scope.question_scope",
          NATIONAL_DEV),
     Rule("compare-by-report", QUESTION, "A question comparing councils, or one council over time, is answered "

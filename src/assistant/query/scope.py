@@ -1,5 +1,6 @@
 """A question's scope in the collection: the council or area it names, and the report it means by a year,
-"latest" or "previous", read from the documents' own metadata (their ``area`` and ``date``).
+"latest" or "previous", read from the documents' own metadata (their ``area`` and ``date``, and the dates a
+report states at its head: a year names a report published or inspected in it).
 
 "What did Ofsted find in Barnet's 2019 inspection?" answers only from the reports about Barnet dated in 2019;
 "the latest report on Kent" from Kent's newest; "since 2019" from those dated 2019 or later. When the question
@@ -15,6 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from assistant.domain import default_pack
+from assistant.query.fact_types import labelled
 from assistant.types import Document
 
 # Words that frame a place's name in a council's title, not part of the name a person uses for it (the pack's).
@@ -25,6 +27,30 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
 _PREVIOUS = re.compile(r"\b(?:previous|prior|earlier|before that)\b", re.IGNORECASE)
+# A label names a date when one of its words is a date word of the pack ("Inspection dates", "Date of visit").
+_DATE_LABEL = re.compile(rf"\b(?:{default_pack().words_pattern(tuple(default_pack().label_words['date'].split()))})\b",
+                         re.IGNORECASE)
+_HEAD_LINES = 12  # a report states its own dates in its opening lines, before the body
+
+
+def stated_years(doc: Document) -> frozenset[str]:
+    """The years a question may name a report by: its date's, and those of the dates it states at its head
+    (a labelled line in its first lines whose label names a date). An inspection in December published in
+    February is "the 2022 inspection" as well as "the 2023 report".
+
+    Example:
+        >>> from assistant.types import Document
+        >>> text = "Inspection of X\\n\\nInspection dates: 5 to 9 December 2022 and 14 February 2023\\n\\nBody 2019."
+        >>> sorted(stated_years(Document("x", "X", "Ofsted", "report", "2023-05-10", "x.pdf", "", text)))
+        ['2022', '2023']
+    """
+    years = {doc.date[:4]} if doc.date else set()
+    lines = [line for line in doc.text.split("\n", 3 * _HEAD_LINES)[: 3 * _HEAD_LINES] if line.strip()]
+    for line in lines[:_HEAD_LINES]:
+        found = labelled(line)
+        if found and _DATE_LABEL.search(found[0]):
+            years.update(_YEAR.findall(found[1]))
+    return frozenset(years)
 
 
 def short_name(area: str) -> str:
@@ -234,7 +260,7 @@ def _by_time(question: str, docs: list[Document], name: str, several: bool) -> t
         kept = [d for d in docs if (d.date or "") >= since.group(1)]
         return kept, "" if kept else _none(docs, name, f"since {since.group(1)}")
     if years:
-        kept = [d for d in docs if (d.date or "")[:4] in years]
+        kept = [d for d in docs if stated_years(d) & set(years)]
         if kept or several:
             return kept, ""
         return [], _none(docs, name, f"from {_and(years)}")
