@@ -119,6 +119,9 @@ def test_a_labelled_opening_line_is_not_a_headline() -> None:
     opening = [Sentence(0, "a#0", "a", "Inspection dates: 3 to 7 March 2025", 0, 35),
                Sentence(1, "b#0", "b", "Inspection of Westshire children's services", 0, 44)]
     assert title_sentences(opening) == {1}
+    # an inspection held in two parts states a long date, and is still a date, not a headline
+    long_dates = "Inspection dates: 8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019"
+    assert title_sentences([Sentence(0, "c#0", "c", long_dates, 0, len(long_dates))]) == set()
 
 
 def _doc(doc_id: str, area: str, date: str, text: str = "") -> Document:

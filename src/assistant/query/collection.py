@@ -15,7 +15,7 @@ import numpy as np
 from assistant.index.build import Index
 from assistant.index.search_text import idf_table, terms, unseen_idf
 from assistant.ingest.passages import embedding_text
-from assistant.query.fact_types import labelled
+from assistant.query.fact_types import labelled, labelled_date
 from assistant.query.questions import financial_years, naming_words
 from assistant.query.scope import areas_of, other_councils
 from assistant.text import human_date
@@ -34,13 +34,14 @@ def quotable(sentence: Sentence, content_terms: int, is_title: bool) -> bool:
 
 def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
     """Each document's opening sentence when it is a headline (no closing full stop), not prose; a labelled
-    line ("Inspection dates: 17 to 28 July 2023", see ``labelled``) states a fact and is no headline."""
+    line ("Inspection dates: 17 to 28 July 2023", see ``labelled`` and ``labelled_date``) states a fact and is no
+    headline."""
     first: dict[str, Sentence] = {}
     for s in sentences:
         if s.doc_id not in first or s.char_start < first[s.doc_id].char_start:
             first[s.doc_id] = s
     return {s.sentence_id for s in first.values()
-            if not s.text.rstrip().endswith((".", "!", "?")) and labelled(s.text) is None}
+            if not s.text.rstrip().endswith((".", "!", "?")) and labelled(s.text) is None and not labelled_date(s.text)}
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: compared by identity (the fields hold arrays and sets)

@@ -252,6 +252,7 @@ _LABEL_WORDS, _VALUE_WORDS = 12, 14
 # The words a question asks for a kind of fact by, as labels name it: "when" asks for a label's "dates", a
 # judgement question for its "grade".
 _KIND_WORDS = dict(default_pack().label_words)
+_DATE_LABEL = re.compile(rf"\b{default_pack().words_pattern(tuple(_KIND_WORDS['date'].split()))}\b", re.IGNORECASE)
 _GRADE_VALUE = re.compile(rf"(?:{_GRADE})\b", re.I)  # a grade as a label's whole value: "...: requires improvement"
 
 
@@ -273,6 +274,21 @@ def labelled(text: str) -> tuple[str, str] | None:
     if "\t" not in text and (len(value.split()) > _VALUE_WORDS or value.endswith((".", "!", "?"))):
         return None  # a sentence of prose, not a value
     return label, value
+
+
+def labelled_date(text: str) -> str | None:
+    """The value of a line that states a date under a label naming one ("Inspection dates: ...", "Date of
+    visit: ..."; the pack's date label words), however long the value; None for any other line.
+
+    >>> labelled_date("Inspection dates: 8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019")
+    '8 July 2019 to 12 July 2019 and 7 August 2019 to 8 August 2019'
+    >>> labelled_date("Lead inspector: Ann Example") is None, labelled_date("Inspection of X: the dates 2019") is None
+    (True, True)
+    """
+    match = _LABELLED.match(text.strip())
+    if not match or len(match.group(1).split()) > _LABEL_WORDS or not _DATE_LABEL.search(match.group(1)):
+        return None
+    return match.group(2).strip()
 
 
 def label_share(text: str, question_terms: Collection[str], alternatives: Mapping[str, set[str]] | None = None,

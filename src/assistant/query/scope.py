@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from assistant.domain import default_pack
-from assistant.query.fact_types import labelled
+from assistant.query.fact_types import labelled_date
 from assistant.types import Document
 
 # Words that frame a place's name in a council's title, not part of the name a person uses for it (the pack's).
@@ -27,9 +27,6 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _SINCE = re.compile(r"\b(?:since|after|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|last|current)\b", re.IGNORECASE)
 _PREVIOUS = re.compile(r"\b(?:previous|prior|earlier|before that)\b", re.IGNORECASE)
-# A label names a date when one of its words is a date word of the pack ("Inspection dates", "Date of visit").
-_DATE_LABEL = re.compile(rf"\b(?:{default_pack().words_pattern(tuple(default_pack().label_words['date'].split()))})\b",
-                         re.IGNORECASE)
 _HEAD_LINES = 12  # a report states its own dates in its opening lines, before the body
 
 
@@ -47,9 +44,7 @@ def stated_years(doc: Document) -> frozenset[str]:
     years = {doc.date[:4]} if doc.date else set()
     lines = [line for line in doc.text.split("\n", 3 * _HEAD_LINES)[: 3 * _HEAD_LINES] if line.strip()]
     for line in lines[:_HEAD_LINES]:
-        found = labelled(line)
-        if found and _DATE_LABEL.search(found[0]):
-            years.update(_YEAR.findall(found[1]))
+        years.update(_YEAR.findall(labelled_date(line) or ""))
     return frozenset(years)
 
 
