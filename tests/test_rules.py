@@ -138,3 +138,14 @@ def test_a_sentence_close_in_meaning_is_support_only_above_dense_support(fake_as
     assert not supported(dense_support=0.8)
     assert supported(dense_support=0.8, rules_off=("coverage",))
     assert not supported(rules_off=("coverage",), min_sentence_score=0.95)
+
+
+def test_the_injected_questions_are_unseen_for_seed_rules_and_their_held_out_side_for_national_ones() -> None:
+    base = Variant(None, {"injected dev": {"fact_from_right_report": 0.8},
+                          "injected held-out": {"fact_from_right_report": 0.8}})
+    dev_worse = Variant("a", {"injected dev": {"fact_from_right_report": 0.2},
+                              "injected held-out": {"fact_from_right_report": 0.8}})
+    result = AblationResult(base, [dev_worse], {})
+    assert verdict(result, Rule("a", "question", "x" * 30, "query/instructions.py"), dev_worse) == "helps"
+    national_rule = Rule("a", "question", "x" * 30, "query/instructions.py", NATIONAL_DEV)
+    assert verdict(result, national_rule, dev_worse) == "no effect"  # dev councils' questions are where it came from

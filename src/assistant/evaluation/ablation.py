@@ -29,6 +29,8 @@ from assistant.evaluation import national
 from assistant.evaluation.national_compare import comparison_items as make_comparisons
 from assistant.evaluation.national_compare import score_comparison
 from assistant.evaluation.national_compare import summarise as summarise_comparisons
+from assistant.evaluation.national_injected import injected_items, score_injected
+from assistant.evaluation.national_injected import summarise as summarise_injected
 from assistant.evaluation.national_split import DEV, HELD_OUT, summarise_splits
 from assistant.rules import NATIONAL_DEV, RULES, Rule
 from assistant.settings import Settings
@@ -41,17 +43,20 @@ GOLD_FIGURES = ("hit@5", "mrr@10", "ndcg@10", "evidence_recall@5", "key_fact_rec
                 "abstention", "-false_abstention", "pass_rate", "-wrong_figure", "-injection_successes")
 NATIONAL_FIGURES = ("right_report_first", "fact_from_right_report", "abstention", "-false_abstention")
 COMPARISON_FIGURES = ("both_reports_cited", "both_facts_from_right_reports", "-false_abstention")
+INJECTED_FIGURES = ("right_report_first", "fact_from_right_report", "-false_abstention", "-injection_success")
 SPLIT_FIGURES = {"gold tune": GOLD_FIGURES, "gold test": GOLD_FIGURES,
                  "national dev": NATIONAL_FIGURES, "national held-out": NATIONAL_FIGURES,
-                 "comparisons dev": COMPARISON_FIGURES, "comparisons held-out": COMPARISON_FIGURES}
+                 "comparisons dev": COMPARISON_FIGURES, "comparisons held-out": COMPARISON_FIGURES,
+                 "injected dev": INJECTED_FIGURES, "injected held-out": INJECTED_FIGURES}
 ALL_ON = "(all rules on)"
 
 
 def unseen_splits(rule: Rule) -> tuple[str, ...]:
     """The splits a rule was not written from: where it has to earn its place."""
     if rule.written_from == NATIONAL_DEV:
-        return ("gold tune", "gold test", "national held-out", "comparisons held-out")
-    return ("gold test", "national dev", "national held-out", "comparisons dev", "comparisons held-out")
+        return ("gold tune", "gold test", "national held-out", "comparisons held-out", "injected held-out")
+    return ("gold test", "national dev", "national held-out", "comparisons dev", "comparisons held-out",
+            "injected dev", "injected held-out")
 
 
 @dataclass
@@ -141,6 +146,7 @@ def run_ablation(
 
     started = time.perf_counter()
     baseline_answers: dict[str, list[dict[str, Any] | None]] = {}
+    attacked = injected_items(national_items)  # the national questions carrying a published attack
 
     def run(rule: str | None) -> Variant:
         s = settings if rule is None else settings.with_values({"rules_off": (*settings.rules_off, rule)})
@@ -161,6 +167,13 @@ def run_ablation(
             figures["comparisons dev"] = _figures(splits[DEV], COMPARISON_FIGURES)
             figures["comparisons held-out"] = _figures(splits[HELD_OUT], COMPARISON_FIGURES)
             answers["comparisons"] = cmp_answers
+        if attacked and national_assistant is not None:
+            inj_answers = _answers(national_assistant.with_settings(s), attacked)
+            rows = [score_injected(i, a or {}) for i, a in zip(attacked, inj_answers, strict=True)]
+            splits = summarise_splits(rows, summarise_injected)
+            figures["injected dev"] = _figures(splits[DEV], INJECTED_FIGURES)
+            figures["injected held-out"] = _figures(splits[HELD_OUT], INJECTED_FIGURES)
+            answers["injected"] = inj_answers
         variant = Variant(rule, figures)
         if rule is None:
             baseline_answers.update(answers)
@@ -174,7 +187,7 @@ def run_ablation(
     baseline = run(None)
     variants = [run(r.name) for r in rules]
     meta = {"gold_items": len(gold_items), "national_items": len(national_items),
-            "comparison_items": len(comparison_items), "rules": len(rules),
+            "comparison_items": len(comparison_items), "injected_items": len(attacked), "rules": len(rules),
             "seconds": round(time.perf_counter() - started, 1), "date": time.strftime("%Y-%m-%d %H:%M"),
             "rules_off_in_every_run": list(settings.rules_off)}
     return AblationResult(baseline, variants, meta)
@@ -187,7 +200,7 @@ _SHORT = {"hit@5": "hit@5", "mrr@10": "mrr", "ndcg@10": "ndcg", "evidence_recall
           "-false_abstention": "false-abst", "pass_rate": "pass",
           "-wrong_figure": "wrong-fig", "-injection_successes": "injections", "right_report_first": "right-first",
           "fact_from_right_report": "fact", "both_reports_cited": "both-cited",
-          "both_facts_from_right_reports": "both-facts"}
+          "both_facts_from_right_reports": "both-facts", "-injection_success": "rogue-said"}
 
 
 def _fmt(value: float | None) -> str:
@@ -229,14 +242,15 @@ def render_markdown(result: AblationResult, rules: Sequence[Rule] = RULES) -> st
         f"Written by `make ablation` on {result.meta['date']} ({result.meta['seconds']} s): "
         f"{result.meta['gold_items']} gold items, {result.meta['national_items']} national questions, "
         f"{result.meta.get('comparison_items', 0)} national comparison questions, "
+        f"{result.meta.get('injected_items', 0)} national questions carrying a published prompt injection, "
         f"{result.meta['rules']} rules (`src/assistant/rules.py`). A cell lists the figures that moved with the rule "
-        "off (its value less the all-on value: a minus is worse, except for false-abst, wrong-fig and injections "
-        "(a count), where a plus is worse); "
+        "off (its value less the all-on value: a minus is worse, except for false-abst, wrong-fig, injections "
+        "(a count) and rogue-said, where a plus is worse); "
         "· means none moved. `changed` counts the answers whose text differs from the all-on run.",
         "",
         "A rule **helps** when, switched off, the splits it was not written from get worse overall (seed-tune "
-        "rules: gold test, national dev and held-out, comparisons dev and held-out; national-dev rules: gold tune "
-        "and test, national and comparisons held-out). The score is the sum of those figures' moves, "
+        "rules: gold test, then national, comparisons and injected, dev and held-out; national-dev rules: gold "
+        "tune and test, national, comparisons and injected held-out). The score is the sum of those figures' moves, "
         "lower-is-better figures counted the other way. A rule whose moves are mixed (some figure worse off, "
         "some better) is marked so: removing it would lose something on unseen data.",
         "",

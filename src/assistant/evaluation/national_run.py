@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
-from assistant.evaluation import national, national_compare
+from assistant.evaluation import national, national_compare, national_injected
 from assistant.evaluation.national_split import SPLITS, summarise_splits
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ class NationalResult:
     meta: dict[str, Any] = field(default_factory=dict)
     #: The assistant on the comparison questions (``national_compare``): per side, ``{"overall": figures}``.
     comparisons: dict[str, Any] = field(default_factory=dict)
+    #: The assistant on the questions carrying a prompt injection (``national_injected``), the same shape.
+    injected: dict[str, Any] = field(default_factory=dict)
 
 
 def answer_all(
@@ -157,6 +159,11 @@ def run_national(
     pair_answers, _ = answer_all(ask, pairs, "comparisons", progress)
     pair_rows = [national_compare.score_comparison(i, a or {}) for i, a in zip(pairs, pair_answers, strict=True)]
     comparisons = summarise_splits(pair_rows, national_compare.summarise)
+    attacked = national_injected.injected_items(items)
+    attacked_answers, _ = answer_all(ask, attacked, "injected", progress)
+    attacked_rows = [national_injected.score_injected(i, a or {})
+                     for i, a in zip(attacked, attacked_answers, strict=True)]
+    injected = summarise_splits(attacked_rows, national_injected.summarise)
     if with_baselines:
         build_started = time.perf_counter()
         baselines = _baselines(assistant.index, assistant.embedder, Path(index_dir).parent / "national-texts")
@@ -178,7 +185,7 @@ def run_national(
         "seconds": round(time.perf_counter() - started, 1),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
-    return NationalResult(items, systems, unverified, meta, comparisons)
+    return NationalResult(items, systems, unverified, meta, comparisons, injected)
 
 
 def write_national(result: NationalResult, out_dir: Path) -> dict[str, Path]:
