@@ -40,9 +40,7 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- reading the question
     Rule("instructions", QUESTION, "Instructions embedded in a question (hidden comments, 'ignore your rules', "
          "'write a poem', 'translate') are removed and the answer says so; a question of instructions only is "
-         "declined.", "query/instructions.py",
-         kept_because="safety: switched off, an injection succeeds (gold tune); the unseen splits hold no injection "
-                      "it stops, and its cost there is one test item"),
+         "declined.", "query/instructions.py"),
     Rule("follow-ups", QUESTION, "A follow-up ('and in 2020?', 'who paid for it?', 'what about care leavers?') "
          "is read as a standalone question from the conversation before it.", "query/conversation.py"),
     Rule("glossary", QUESTION, "The domain pack's glossary: abbreviations, euphemisms and phrases are expanded "
@@ -79,8 +77,8 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- choosing sentences
     Rule("title-lines", ANSWER, "A document's title line is never quoted (it matches every question about the "
          "document and says nothing).", "query.collection.title_sentences",
-         kept_because="issue #19 asks that a title line is never the whole answer; its cost on unseen data is one "
-                      "national held-out question"),
+         kept_because="issue #19 asks that a title line is never the whole answer; no unseen figure moves with it "
+                      "(only plain-text reports have title lines as sentences; a PDF's title is a heading)"),
     Rule("type-bonus", ANSWER, "A sentence holding the kind of fact asked for gains type_bonus.",
          "answer.quotes.score_sentences"),
     Rule("label-bonus", ANSWER, "A labelled line or table row whose label the question asks for gains up to "
