@@ -387,6 +387,29 @@ def test_the_best_quote_comes_first_and_adjacent_sentences_stay_one_quote() -> N
     assert answer.index("[1]") < answer.index("[2]")
 
 
+def test_in_a_collection_about_several_councils_each_quote_says_which_council_its_report_is_about() -> None:
+    from dataclasses import replace
+
+    from assistant.answer.quotes import Evidence, abstention, compose
+    from assistant.types import Document, Passage
+
+    text = "Services for care leavers are good."
+    docs = {d: Document(d, f"Inspection of {area}", "Ofsted", "inspection report", date, f"{d}.pdf", "0" * 64, text,
+                        area=area)
+            for d, area, date in (("east", "Eastshire", "2023-05-10"), ("west", "Westshire County Council",
+                                                                            "2019-07-01"))}
+    chosen = [Evidence(Sentence(0, "east#0", "east", text, 0, len(text)),
+                       Passage("east#0", "east", 0, text, None, None, 0, len(text)), 0.9, 0.5, 0.5)]
+    answer, _ = compose("What did Ofsted say about care leavers?", chosen, docs, comparison=False)
+    assert answer.startswith("**Ofsted** (inspection report on Eastshire, 10 May 2023): “Services for care")
+    declined = abstention(docs, [], searched={"west"})
+    assert "Ofsted (inspection report on Westshire County Council, 1 July 2019)" in declined
+    # One council's reports (the seed collection): the label stays as it was.
+    one = {d: replace(doc, area="Eastshire") for d, doc in docs.items()}
+    assert compose("Care leavers?", chosen, one, comparison=False)[0].startswith(
+        "**Ofsted** (inspection report, 10 May 2023):")
+
+
 def test_a_question_asking_for_a_date_figure_or_judgement_keeps_only_the_quotes_that_give_one() -> None:
     from assistant.answer.quotes import Evidence, answering_quotes
     from assistant.types import Passage

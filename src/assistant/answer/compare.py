@@ -164,7 +164,7 @@ def blocks(
             lines.append(f"{source_label(doc)}: The {_year(doc)} report says nothing quotable about "
                          f"{plan.topic}.")
             continue
-        text, cited = compose(plan.aspect, chosen, documents, False)
+        text, cited = compose(plan.aspect, chosen, documents, False, with_areas=False)  # the heading names it
         offset = len(citations)
         text = _renumbered(text, offset)
         citations += [replace(c, n=c.n + offset) for c in cited]

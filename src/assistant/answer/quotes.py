@@ -200,9 +200,26 @@ def select_quotes(
     return pool[:limit]
 
 
-def source_label(doc: Document) -> str:
-    """How a quote is introduced: publisher, kind and date."""
-    return f"**{doc.publisher}** ({doc.kind}, {human_date(doc.date)})"
+def source_label(doc: Document, with_area: bool = False) -> str:
+    """How a quote is introduced: publisher, kind and date, and (``with_area``) the area the report is about.
+
+    Example:
+        >>> doc = Document("b", "Inspection of Barnet", "Ofsted", "inspection report", "2019-05-24", "b.pdf", "", "",
+        ...                area="Barnet")
+        >>> source_label(doc), source_label(doc, with_area=True)
+        ('**Ofsted** (inspection report, 24 May 2019)', '**Ofsted** (inspection report on Barnet, 24 May 2019)')
+    """
+    return f"**{doc.publisher}** ({_kind(doc, with_area)}, {human_date(doc.date)})"
+
+
+def _kind(doc: Document, with_area: bool) -> str:
+    return f"{doc.kind} on {doc.area}" if with_area and doc.area else doc.kind
+
+
+def several_areas(documents: Mapping[str, Document]) -> bool:
+    """Whether the collection's reports are about more than one area: then a quote's label names its area,
+    or a councillor could not tell which council a quote is about."""
+    return len({d.area for d in documents.values() if d.area}) > 1
 
 
 def compose(
@@ -211,6 +228,7 @@ def compose(
     documents: dict[str, Document],
     comparison: bool,
     named: Sequence[Sequence[str]] = (),
+    with_areas: bool | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Write the Markdown answer and its citations from the chosen sentences.
 
@@ -218,8 +236,10 @@ def compose(
     answer leads with the document of the best quote. Consecutive sentences of one passage become one
     quote, and within a document the best quote comes first. Every quote is followed by its ``[n]``.
     A comparison says which of the years it names have no quote, and which of the groups of documents it
-    ``named`` by kind or publisher (see ``documents_named``) have none.
+    ``named`` by kind or publisher (see ``documents_named``) have none. A quote's label names the area its
+    report is about when ``with_areas`` says so (by default, when the collection covers several areas).
     """
+    with_area = several_areas(documents) if with_areas is None else with_areas
     by_doc: dict[str, list[Evidence]] = {}
     for e in chosen:
         by_doc.setdefault(e.sentence.doc_id, []).append(e)
@@ -247,7 +267,7 @@ def compose(
             )
             more = " (the list continues in the report)" if any(e.list_continues for e in group) else ""
             quotes.append(f"“{quote}” [{n}]{more}")
-        lines.append(f"{source_label(doc)}: " + " ".join(quotes))
+        lines.append(f"{source_label(doc, with_area)}: " + " ".join(quotes))
     if comparison:
         quoted_years = {(documents[d].date or "")[:4] for d in order}
         for year in named_years(question):
@@ -295,7 +315,8 @@ def abstention(
     """
     if searched is not None and set(searched) != set(documents):
         chosen = sorted((documents[d] for d in searched), key=lambda d: (d.date or "9999", d.doc_id))
-        listed = "; ".join(f"{d.publisher} ({d.kind}, {human_date(d.date)})" for d in chosen) or "none"
+        with_area = several_areas(documents)
+        listed = "; ".join(f"{d.publisher} ({_kind(d, with_area)}, {human_date(d.date)})" for d in chosen) or "none"
         heading = "The selected reports do not cover this question."
         scope = (f"The search was narrowed (by the filters, or by the place and time the question names) to "
                  f"{len(chosen)} of the {len(documents)} documents: {listed}. Clear the filters, or ask more "
