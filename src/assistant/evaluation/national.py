@@ -209,6 +209,11 @@ def _candidates(rows: Sequence[Mapping[str, str]]) -> dict[str, list[dict[str, A
     return out
 
 
+def candidate_items(csv_path: Path, reports_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every question ``national_items`` could ask, by kind, before the cap (for sets built beside it)."""
+    return _candidates(judgement_rows(csv_path, reports_dir))
+
+
 def _no_inspection(council: str, reports: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
     """One question about a year with no report of the council's: between its first and last, or after."""
     taken = set().union(*(_years(r) for r in reports))
