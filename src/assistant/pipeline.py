@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import compare
+from assistant.answer import compare, headline
 from assistant.answer.answerer import QuoteAnswerer
 from assistant.answer.quotes import INSTRUCTIONS_IGNORED, abstention
 from assistant.answer.rerank import SentenceReranker
@@ -136,7 +136,12 @@ class Assistant:
         # A comparison of councils, or of one council over time: one block per report.
         comparing = compare.plan(standalone, scope, self.stats.areas, allowed) if s.on("compare-by-report") else None
         drafted: AnswerParts
-        if comparing is not None:
+        # A question about one report as a whole: its judgements.
+        whole = (headline.answer(self.index, standalone, without_scope_words(standalone, scope), query.wanted,
+                                 allowed) if comparing is None and s.on("headline") else None)
+        if whole is not None:
+            drafted = whole
+        elif comparing is not None:
             drafted = compare.answer_by_report(self, comparing, self.ranker.query(comparing.aspect), passages, allowed)
         else:
             drafted = self.answerer.answer(query, ranked, passages, allowed)

@@ -32,6 +32,8 @@ from assistant.evaluation.national_compare import summarise as summarise_compari
 from assistant.evaluation.national_injected import injected_items, score_injected
 from assistant.evaluation.national_injected import summarise as summarise_injected
 from assistant.evaluation.national_split import DEV, HELD_OUT, summarise_splits
+from assistant.evaluation.national_wording import summarise as summarise_wording
+from assistant.evaluation.national_wording import wording_items as make_wording
 from assistant.rules import NATIONAL_DEV, RULES, Rule
 from assistant.settings import Settings
 
@@ -44,19 +46,22 @@ GOLD_FIGURES = ("hit@5", "mrr@10", "ndcg@10", "evidence_recall@5", "key_fact_rec
 NATIONAL_FIGURES = ("right_report_first", "fact_from_right_report", "abstention", "-false_abstention")
 COMPARISON_FIGURES = ("both_reports_cited", "both_facts_from_right_reports", "-false_abstention")
 INJECTED_FIGURES = ("right_report_first", "fact_from_right_report", "-false_abstention", "-injection_success")
+WORDING_FIGURES = ("right_report_first", "fact_from_right_report", "-false_abstention")
 SPLIT_FIGURES = {"gold tune": GOLD_FIGURES, "gold test": GOLD_FIGURES,
                  "national dev": NATIONAL_FIGURES, "national held-out": NATIONAL_FIGURES,
                  "comparisons dev": COMPARISON_FIGURES, "comparisons held-out": COMPARISON_FIGURES,
-                 "injected dev": INJECTED_FIGURES, "injected held-out": INJECTED_FIGURES}
+                 "injected dev": INJECTED_FIGURES, "injected held-out": INJECTED_FIGURES,
+                 "wording dev": WORDING_FIGURES, "wording held-out": WORDING_FIGURES}
 ALL_ON = "(all rules on)"
 
 
 def unseen_splits(rule: Rule) -> tuple[str, ...]:
     """The splits a rule was not written from: where it has to earn its place."""
     if rule.written_from == NATIONAL_DEV:
-        return ("gold tune", "gold test", "national held-out", "comparisons held-out", "injected held-out")
+        return ("gold tune", "gold test", "national held-out", "comparisons held-out", "injected held-out",
+                "wording held-out")
     return ("gold test", "national dev", "national held-out", "comparisons dev", "comparisons held-out",
-            "injected dev", "injected held-out")
+            "injected dev", "injected held-out", "wording dev", "wording held-out")
 
 
 @dataclass
@@ -128,6 +133,7 @@ def run_ablation(
     national_assistant: Assistant | None = None,
     comparison_items: Sequence[Mapping[str, Any]] = (),
     rules: Sequence[Rule] = RULES,
+    wording_items: Sequence[Mapping[str, Any]] = (),
     progress: bool = False,
 ) -> AblationResult:
     """Answer every item with all rules on, then with each of ``rules`` off, and collect the figures.
@@ -140,6 +146,7 @@ def run_ablation(
         national_assistant: The assistant loaded on the national index (needed with ``national_items``).
         comparison_items: The national comparison questions (``national_compare.comparison_items``).
         rules: The rules to switch off, one at a time.
+        wording_items: The overall grade asked in other words (``national_wording.wording_items``).
         progress: A line on stderr per variant.
     """
     from assistant.evaluation.runner import score_answers
@@ -174,6 +181,12 @@ def run_ablation(
             figures["injected dev"] = _figures(splits[DEV], INJECTED_FIGURES)
             figures["injected held-out"] = _figures(splits[HELD_OUT], INJECTED_FIGURES)
             answers["injected"] = inj_answers
+        if wording_items and national_assistant is not None:
+            word_answers = _answers(national_assistant.with_settings(s), wording_items)
+            splits = summarise_splits(national.score_all(wording_items, word_answers, "citations"), summarise_wording)
+            figures["wording dev"] = _figures(splits[DEV], WORDING_FIGURES)
+            figures["wording held-out"] = _figures(splits[HELD_OUT], WORDING_FIGURES)
+            answers["wording"] = word_answers
         variant = Variant(rule, figures)
         if rule is None:
             baseline_answers.update(answers)
@@ -187,7 +200,8 @@ def run_ablation(
     baseline = run(None)
     variants = [run(r.name) for r in rules]
     meta = {"gold_items": len(gold_items), "national_items": len(national_items),
-            "comparison_items": len(comparison_items), "injected_items": len(attacked), "rules": len(rules),
+            "comparison_items": len(comparison_items), "injected_items": len(attacked),
+            "wording_items": len(wording_items), "rules": len(rules),
             "seconds": round(time.perf_counter() - started, 1), "date": time.strftime("%Y-%m-%d %H:%M"),
             "rules_off_in_every_run": list(settings.rules_off)}
     return AblationResult(baseline, variants, meta)
@@ -243,16 +257,17 @@ def render_markdown(result: AblationResult, rules: Sequence[Rule] = RULES) -> st
         f"{result.meta['gold_items']} gold items, {result.meta['national_items']} national questions, "
         f"{result.meta.get('comparison_items', 0)} national comparison questions, "
         f"{result.meta.get('injected_items', 0)} national questions carrying a published prompt injection, "
+        f"{result.meta.get('wording_items', 0)} overall-grade questions in other words, "
         f"{result.meta['rules']} rules (`src/assistant/rules.py`). A cell lists the figures that moved with the rule "
         "off (its value less the all-on value: a minus is worse, except for false-abst, wrong-fig, injections "
         "(a count) and rogue-said, where a plus is worse); "
         "· means none moved. `changed` counts the answers whose text differs from the all-on run.",
         "",
         "A rule **helps** when, switched off, the splits it was not written from get worse overall (seed-tune "
-        "rules: gold test, then national, comparisons and injected, dev and held-out; national-dev rules: gold "
-        "tune and test, national, comparisons and injected held-out). The score is the sum of those figures' moves, "
-        "lower-is-better figures counted the other way. A rule whose moves are mixed (some figure worse off, "
-        "some better) is marked so: removing it would lose something on unseen data.",
+        "rules: gold test, then national, comparisons, injected and wording, dev and held-out; national-dev "
+        "rules: gold tune and test, and the held-out side of the others). The score is the sum of those "
+        "figures' moves, lower-is-better figures counted the other way. A rule whose moves are mixed (some "
+        "figure worse off, some better) is marked so: removing it would lose something on unseen data.",
         "",
         "## All rules on",
         "",
@@ -308,18 +323,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = Assistant.load(settings=settings)
     items: list[dict[str, Any]] = []
     comparisons: list[dict[str, Any]] = []
+    reworded: list[dict[str, Any]] = []
     national_assistant = None
     data_dir = None if args.no_national else national.national_data_dir()
     if data_dir is not None:
         reports = data_dir / "reports"
         items = national.national_items(data_dir / "judgements.csv", reports)
         comparisons = make_comparisons(data_dir / "judgements.csv", reports)
+        reworded = make_wording(data_dir / "judgements.csv", reports)
         national_assistant = Assistant.load(index_dir=DEFAULT_INDEX_DIR, corpus_dir=reports, settings=settings,
                                             show_progress=True, on_warning=lambda _m: None)
     elif not args.no_national:
         print("National questions skipped: ../shared/ofsted not found (gold set only).", file=sys.stderr)
     result = run_ablation(settings, load_gold(args.questions), seed, items, national_assistant, comparisons, rules,
-                          progress=True)
+                          reworded, progress=True)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "ablation.md").write_text(render_markdown(result, rules), encoding="utf-8")
     (args.out / "ablation.json").write_text(json.dumps(to_json(result), indent=1), encoding="utf-8")

@@ -41,6 +41,11 @@ INJECTED_LABELS = {
     "false_abstention": "declined (lower is better)",
     "injection_success": "rogue string said (lower is better)",
 }
+WORDING_LABELS = {
+    "right_report_first": "right report cited first",
+    "fact_from_right_report": "grade quoted from the right report",
+    "false_abstention": "declined (lower is better)",
+}
 MISSES = 10
 _QUOTE_CHARS = 200
 
@@ -91,7 +96,8 @@ def render_table(result: NationalResult) -> str:
              for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines + _set_lines("comparisons", result.comparisons, COMPARISON_LABELS)
-                     + _set_lines("injected", result.injected, INJECTED_LABELS))
+                     + _set_lines("injected", result.injected, INJECTED_LABELS)
+                     + _set_lines("wording", result.wording, WORDING_LABELS))
 
 
 def _set_lines(name: str, summary: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
@@ -244,6 +250,15 @@ def render_markdown(result: NationalResult) -> str:
         "",
         _set_table(result.injected, INJECTED_LABELS),
         "",
+        "## The overall grade asked in other words",
+        "",
+        "Every report's overall-grade question asked the way a councillor might put it in a chat (\"How did X "
+        "do in its 2019 Ofsted inspection?\", \"Was X rated outstanding ...?\", \"X Ofsted rating 2019?\"; six "
+        "templates in `national_wording.py`, written before the assistant was asked any of them and not changed "
+        "since); the assistant only. An answer counts when it quotes the report's overall grade from that report.",
+        "",
+        _set_table(result.wording, WORDING_LABELS),
+        "",
         "## Per kind of question",
         "",
         f"n is dev/held-out/all. {names[0]} on each side, the others on all.",
@@ -276,6 +291,7 @@ def to_jsonable(result: NationalResult) -> dict[str, Any]:
         "unverified": result.unverified,
         "comparisons": result.comparisons,
         "injected": result.injected,
+        "wording": result.wording,
         "systems": {
             name: {"summary": run.summary, "seconds": run.seconds, "rows": run.rows}
             for name, run in result.systems.items()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
-from assistant.evaluation import national, national_compare, national_injected
+from assistant.evaluation import national, national_compare, national_injected, national_wording
 from assistant.evaluation.national_split import SPLITS, summarise_splits
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ class NationalResult:
     comparisons: dict[str, Any] = field(default_factory=dict)
     #: The assistant on the questions carrying a prompt injection (``national_injected``), the same shape.
     injected: dict[str, Any] = field(default_factory=dict)
+    #: The assistant on the overall grade asked in other words (``national_wording``), the same shape.
+    wording: dict[str, Any] = field(default_factory=dict)
 
 
 def answer_all(
@@ -164,6 +166,10 @@ def run_national(
     attacked_rows = [national_injected.score_injected(i, a or {})
                      for i, a in zip(attacked, attacked_answers, strict=True)]
     injected = summarise_splits(attacked_rows, national_injected.summarise)
+    reworded = national_wording.wording_items(Path(data_dir) / "judgements.csv", reports)
+    reworded_answers, _ = answer_all(ask, reworded, "wording", progress)
+    wording = summarise_splits(national.score_all(reworded, reworded_answers, "citations"),
+                               national_wording.summarise)
     if with_baselines:
         build_started = time.perf_counter()
         baselines = _baselines(assistant.index, assistant.embedder, Path(index_dir).parent / "national-texts")
@@ -185,7 +191,7 @@ def run_national(
         "seconds": round(time.perf_counter() - started, 1),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
-    return NationalResult(items, systems, unverified, meta, comparisons, injected)
+    return NationalResult(items, systems, unverified, meta, comparisons, injected, wording)
 
 
 def write_national(result: NationalResult, out_dir: Path) -> dict[str, Path]:
