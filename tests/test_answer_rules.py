@@ -659,26 +659,6 @@ def test_a_sentence_cut_by_a_blank_line_is_quoted_whole_and_in_order(tmp_path: P
     assert not any(head in c.quote for c in cut.ask(question).citations)  # without the rule it starts mid-clause
 
 
-def test_a_sentence_many_reports_repeat_word_for_word_is_never_quoted(tmp_path: Path) -> None:
-    from corpus_helpers import catalogued_with_areas
-
-    standard = "The inspectorate regulates and inspects services for children and their families in every area."
-    assistant = catalogued_with_areas(tmp_path, [
-        (f"{area.lower()}-2023", f"{area} Council", "2023-03",
-         f"Overall effectiveness:\tGood\n\nCare leavers in {area} have suitable homes.\n\n{standard}")
-        for area in ("Eastshire", "Westshire", "Northshire")
-    ])
-    question = "What does the inspectorate do for children and families in Eastshire?"
-    quoted = [c.quote for c in assistant.ask(question).citations]
-    assert standard not in quoted
-    # the judgement row repeats too (three reports give the same grade) and stays quotable
-    sentences = assistant.index.sentences
-    assert {sentences[i].text for i in assistant.stats.repeated} == {standard}
-    assert all(assistant.answerer.quotable(s.sentence_id) for s in sentences if s.text.startswith("Overall"))
-    without = assistant.with_settings(assistant.settings.with_values({"rules_off": ("repeated-text",)}))
-    assert standard in [c.quote for c in without.ask(question).citations]
-
-
 def test_a_question_about_one_report_as_a_whole_is_answered_with_its_judgements(tmp_path: Path) -> None:
     from corpus_helpers import catalogued_with_areas
 

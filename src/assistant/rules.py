@@ -82,10 +82,6 @@ RULES: tuple[Rule, ...] = (
     Rule("headline", ANSWER, "A question about one report as a whole (no subject left once its place and "
          "time are taken out: 'How did X do in its 2019 inspection?') is answered with the report's judgement "
          "lines ('Overall effectiveness: Good').", "answer.headline.answer", NATIONAL_DEV),
-    Rule("repeated-text", ANSWER, "A sentence written word for word in a tenth or more of the collection's "
-         "reports (3 at least; the publisher's standard wording, a licence, an address) is never quoted; a "
-         "labelled line such as 'Overall effectiveness: Good' is kept.", "query.collection.repeated_sentences",
-         NATIONAL_DEV),
     Rule("type-bonus", ANSWER, "A sentence holding the kind of fact asked for gains type_bonus.",
          "answer.quotes.score_sentences"),
     Rule("label-bonus", ANSWER, "A labelled line or table row whose label the question asks for gains up to "

@@ -85,10 +85,9 @@ class QuoteAnswerer:
 
     def quotable(self, sentence_id: int) -> bool:
         """Whether a sentence may be quoted (``query.collection.quotable``; a title line only with ``title-lines``
-        off, a sentence many reports repeat only with ``repeated-text`` off)."""
+        off)."""
         return self.stats.quotable[sentence_id] and not (
-            sentence_id in self.stats.titles and self.settings.on("title-lines")) and not (
-            sentence_id in self.stats.repeated and self.settings.on("repeated-text"))
+            sentence_id in self.stats.titles and self.settings.on("title-lines"))
 
     def evidence(self, top: list[Scored], query: Query, question_terms: list[str]) -> list[Evidence]:
         """The quotable sentences of the ``top`` passages, scored for the query (``quotes.score_sentences``), best

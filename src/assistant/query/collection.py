@@ -7,7 +7,6 @@ passage sits in the index, which words name a document).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from assistant.ingest.passages import embedding_text
 from assistant.query.fact_types import labelled, labelled_date
 from assistant.query.questions import financial_years, naming_words
 from assistant.query.scope import areas_of, other_councils
-from assistant.text import human_date, normalise
+from assistant.text import human_date
 from assistant.types import Document, Passage, Sentence
 
 
@@ -43,31 +42,6 @@ def title_sentences(sentences: Sequence[Sentence]) -> set[int]:
             first[s.doc_id] = s
     return {s.sentence_id for s in first.values()
             if not s.text.rstrip().endswith((".", "!", "?")) and labelled(s.text) is None and not labelled_date(s.text)}
-
-
-#: A sentence written word for word in at least this share of the collection's documents (and in 3 or more)
-#: is the publisher's standard wording, not a finding about any one report.
-REPEATED_SHARE = 0.1
-
-
-def repeated_sentences(sentences: Sequence[Sentence], documents: int) -> set[int]:
-    """The ids of the sentences that many documents repeat word for word (``REPEATED_SHARE``): a publisher's
-    boilerplate ("The Office for ... regulates and inspects ...", a licence, an address). A labelled line
-    ("Overall effectiveness: Good") repeats because many reports give the same fact; it is kept.
-
-    Example:
-        >>> s = lambda i, doc, text: Sentence(i, f"{doc}#0", doc, text, 0, len(text))
-        >>> said = [s(i, f"d{i}", "Ofsted regulates and inspects services.") for i in range(3)]
-        >>> rows = [s(3 + i, f"d{i}", "Overall effectiveness:\tGood") for i in range(3)]
-        >>> sorted(repeated_sentences([*said, *rows, s(6, "d0", "Care leavers are well supported.")], 3))
-        [0, 1, 2]
-    """
-    docs: dict[str, set[str]] = {}
-    for sentence in sentences:
-        docs.setdefault(normalise(sentence.text), set()).add(sentence.doc_id)
-    least = max(3, math.ceil(REPEATED_SHARE * documents))
-    repeated = {text for text, held in docs.items() if len(held) >= least and labelled(text) is None}
-    return {s.sentence_id for s in sentences if normalise(s.text) in repeated and labelled(s.text) is None}
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: compared by identity (the fields hold arrays and sets)
@@ -97,7 +71,6 @@ class CollectionStats:
     scoring_terms: list[set[str]]
     quotable: list[bool]
     titles: frozenset[int]
-    repeated: frozenset[int]
     sentence_passages: np.ndarray
     passage_sentence_starts: np.ndarray
     passage_sentence_ends: np.ndarray
@@ -105,8 +78,7 @@ class CollectionStats:
     (end excluded; equal when it has none), for ``np.maximum.reduceat`` over a question's cosines."""
     """Each sentence's own terms; the terms it is scored on (its own, its document's header words and, for a
     table row, its table's header words); whether it can stand as a quote (``quotable``, title lines
-    aside); the ids of the documents' title lines (``title_sentences``) and of the sentences many documents
-    repeat word for word (``repeated_sentences``); and the
+    aside); the ids of the documents' title lines (``title_sentences``); and the
     position in ``index.passages`` of its passage (int64)."""
 
     # ----------------------------------------------------------------------------------- per passage
@@ -162,7 +134,6 @@ class CollectionStats:
             scoring_terms=scoring_terms,
             quotable=[quotable(s, len(sentence_terms[s.sentence_id]), False) for s in index.sentences],
             titles=frozenset(titles),
-            repeated=frozenset(repeated_sentences(index.sentences, len(index.documents))),
             sentence_passages=sentence_passages,
             passage_sentence_starts=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "left"),
             passage_sentence_ends=np.searchsorted(sentence_passages, np.arange(len(index.passages)), "right"),
