@@ -110,7 +110,7 @@ def test_a_council_the_reports_only_mention_is_declined_with_the_areas_held(tmp_
     assistant = catalogued_with_areas(tmp_path, [
         ("east-2023", "Eastshire County Council", "2023-03",
          "Care leavers in Eastshire have suitable homes, as Northby County Council found in its own review. "
-         "The Youth Council meets monthly and the youth service supports it."),
+         "Southby County Council agreed. The Youth Council meets monthly and the youth service supports it."),
         ("west-2023", "Westshire Council", "2023-04", "Care leavers in Westshire have suitable homes."),
     ])
     answer = assistant.ask("What did Ofsted say about homes for care leavers in Northby?")
@@ -118,6 +118,9 @@ def test_a_council_the_reports_only_mention_is_declined_with_the_areas_held(tmp_
     assert ("The collection has no reports on Northby; only other councils' reports mention it: Eastshire County "
             "Council (2023). The collection has reports on 2 areas: Eastshire County Council, Westshire Council."
             ) in answer.answer
+    both = assistant.ask("How do Northby and Southby support care leavers?")
+    assert both.abstained and "no reports on Northby and Southby; only other councils' reports mention them:" in (
+        both.answer)
     # A council's own name, and a body that is no place ("Youth Council"), are answered as before.
     assert {c.doc_id for c in assistant.ask("What did inspectors say about care leavers in Westshire?").citations} == {
         "west-2023"}

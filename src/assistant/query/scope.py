@@ -244,8 +244,9 @@ def _only_mentioned(
     held = sorted(set(label.values()), key=str.lower)
     shown = ", ".join(held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8 else "")
     listed = ", ".join(where) + more if more else _and(where)
+    it = "them" if len(names) > 1 else "it"
     return (f"The collection has no reports on {_and([n.title() for n in names])}; only other councils' reports "
-            f"mention it: {listed}. The collection has reports on {len(held)} areas: {shown}.")
+            f"mention {it}: {listed}. The collection has reports on {len(held)} areas: {shown}.")
 
 
 def _by_time(question: str, docs: list[Document], name: str, several: bool) -> tuple[list[Document], str]:
