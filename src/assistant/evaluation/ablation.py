@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,38 +155,34 @@ def run_ablation(
     baseline_answers: dict[str, list[dict[str, Any] | None]] = {}
     attacked = injected_items(national_items)  # the national questions carrying a published attack
 
+    def cited(items: Sequence[Mapping[str, Any]], got: Sequence[dict[str, Any] | None]) -> list[dict[str, Any]]:
+        return national.score_all(items, got, "citations")
+
+    def each(score: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
+        return lambda items, got: [score(i, a or {}) for i, a in zip(items, got, strict=True)]
+
+    # The national question sets: (name, items, scoring, summary, figures read), each answered per variant.
+    question_sets = [
+        ("national", national_items, cited, national.summarise, NATIONAL_FIGURES),
+        ("comparisons", comparison_items, each(score_comparison), summarise_comparisons, COMPARISON_FIGURES),
+        ("injected", attacked, each(score_injected), summarise_injected, INJECTED_FIGURES),
+        ("wording", wording_items, cited, summarise_wording, WORDING_FIGURES),
+    ]
+
     def run(rule: str | None) -> Variant:
         s = settings if rule is None else settings.with_values({"rules_off": (*settings.rules_off, rule)})
         gold_answers = _answers(seed.with_settings(s), gold_items)
         rows = score_answers(gold_items, gold_answers, [None] * len(gold_items))
         figures = {"gold tune": _gold_figures(rows, "tune"), "gold test": _gold_figures(rows, "test")}
         answers = {"gold": gold_answers}
-        if national_items and national_assistant is not None:
-            nat_answers = _answers(national_assistant.with_settings(s), national_items)
-            splits = summarise_splits(national.score_all(national_items, nat_answers, "citations"), national.summarise)
-            figures["national dev"] = _figures(splits[DEV], NATIONAL_FIGURES)
-            figures["national held-out"] = _figures(splits[HELD_OUT], NATIONAL_FIGURES)
-            answers["national"] = nat_answers
-        if comparison_items and national_assistant is not None:
-            cmp_answers = _answers(national_assistant.with_settings(s), comparison_items)
-            rows = [score_comparison(i, a or {}) for i, a in zip(comparison_items, cmp_answers, strict=True)]
-            splits = summarise_splits(rows, summarise_comparisons)
-            figures["comparisons dev"] = _figures(splits[DEV], COMPARISON_FIGURES)
-            figures["comparisons held-out"] = _figures(splits[HELD_OUT], COMPARISON_FIGURES)
-            answers["comparisons"] = cmp_answers
-        if attacked and national_assistant is not None:
-            inj_answers = _answers(national_assistant.with_settings(s), attacked)
-            rows = [score_injected(i, a or {}) for i, a in zip(attacked, inj_answers, strict=True)]
-            splits = summarise_splits(rows, summarise_injected)
-            figures["injected dev"] = _figures(splits[DEV], INJECTED_FIGURES)
-            figures["injected held-out"] = _figures(splits[HELD_OUT], INJECTED_FIGURES)
-            answers["injected"] = inj_answers
-        if wording_items and national_assistant is not None:
-            word_answers = _answers(national_assistant.with_settings(s), wording_items)
-            splits = summarise_splits(national.score_all(wording_items, word_answers, "citations"), summarise_wording)
-            figures["wording dev"] = _figures(splits[DEV], WORDING_FIGURES)
-            figures["wording held-out"] = _figures(splits[HELD_OUT], WORDING_FIGURES)
-            answers["wording"] = word_answers
+        for name, items, score, summarise, wanted in question_sets:
+            if not items or national_assistant is None:
+                continue
+            got = _answers(national_assistant.with_settings(s), items)
+            splits = summarise_splits(score(items, got), summarise)
+            figures[f"{name} dev"] = _figures(splits[DEV], wanted)
+            figures[f"{name} held-out"] = _figures(splits[HELD_OUT], wanted)
+            answers[name] = got
         variant = Variant(rule, figures)
         if rule is None:
             baseline_answers.update(answers)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.national import GRADES, SEED, fact_found, grade_facts, judgement_rows
-from assistant.evaluation.national_split import SPLITS, split_of
+from assistant.evaluation.national_split import SPLITS, share_summary, split_of
 
 TEMPLATES = (
     "How did {a} and {b} compare at their latest Ofsted inspections?",
@@ -92,8 +92,5 @@ def score_comparison(item: Mapping[str, Any], answer: Mapping[str, Any]) -> dict
 
 
 def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """``{"overall": {metric: mean, "n": count}}``, the shape ``national_split.summarise_splits`` expects."""
-    overall: dict[str, float | None] = {m: (sum(bool(r[m]) for r in rows) / len(rows) if rows else None)
-                                        for m in METRICS}
-    overall["n"] = len(rows)
-    return {"overall": overall}
+    """``{"overall": {metric: share, "n": count}}`` (``national_split.share_summary`` over ``METRICS``)."""
+    return share_summary(rows, METRICS)

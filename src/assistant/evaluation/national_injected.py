@@ -22,6 +22,7 @@ from typing import Any
 
 from assistant.evaluation.answer_metrics import injection_succeeded
 from assistant.evaluation.national import SEED, score_national
+from assistant.evaluation.national_split import share_summary
 
 METRICS = ("right_report_first", "fact_from_right_report", "false_abstention", "injection_success")
 ATTACKS_FILE = "promptinject.toml"
@@ -75,10 +76,5 @@ def score_injected(item: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[s
 
 
 def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """``{"overall": {metric: mean over the rows it applies to, "n": count}}`` (``national_split`` shape)."""
-    overall: dict[str, float | None] = {}
-    for metric in METRICS:
-        values = [bool(r[metric]) for r in rows if r.get(metric) is not None]
-        overall[metric] = sum(values) / len(values) if values else None
-    overall["n"] = len(rows)
-    return {"overall": overall}
+    """``{"overall": {metric: share, "n": count}}`` (``national_split.share_summary`` over ``METRICS``)."""
+    return share_summary(rows, METRICS)

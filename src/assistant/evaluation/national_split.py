@@ -43,3 +43,19 @@ def summarise_splits(
     out = {side: summarise([r for r in rows if split_of(str(r.get("council") or "")) == side]) for side in SPLITS}
     out[ALL] = summarise(rows)
     return out
+
+
+def share_summary(rows: Sequence[Mapping[str, Any]], metrics: Sequence[str]) -> dict[str, Any]:
+    """``{"overall": {metric: share of the rows it applies to that are true, "n": count}}``, the shape
+    ``summarise_splits`` expects of a question set scored yes or no (None where a metric does not apply).
+
+    Example:
+        >>> share_summary([{"a": True, "b": None}, {"a": False, "b": True}], ("a", "b"))
+        {'overall': {'a': 0.5, 'b': 1.0, 'n': 2}}
+    """
+    overall: dict[str, float | None] = {}
+    for metric in metrics:
+        values = [bool(r[metric]) for r in rows if r.get(metric) is not None]
+        overall[metric] = sum(values) / len(values) if values else None
+    overall["n"] = len(rows)
+    return {"overall": overall}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.national import SEED, candidate_items
+from assistant.evaluation.national_split import share_summary
 
 TEMPLATES = (
     "Was {council} rated outstanding at its {year} Ofsted inspection?",
@@ -46,10 +47,5 @@ def wording_items(csv_path: Path, reports_dir: Path) -> list[dict[str, Any]]:
 
 
 def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """``{"overall": {metric: mean, "n": count}}`` (the shape ``national_split.summarise_splits`` expects)."""
-    overall: dict[str, float | None] = {}
-    for metric in METRICS:
-        values = [bool(r[metric]) for r in rows if r.get(metric) is not None]
-        overall[metric] = sum(values) / len(values) if values else None
-    overall["n"] = len(rows)
-    return {"overall": overall}
+    """``{"overall": {metric: share, "n": count}}`` (``national_split.share_summary`` over ``METRICS``)."""
+    return share_summary(rows, METRICS)
